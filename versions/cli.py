@@ -1,0 +1,294 @@
+"""The `wirediff` command: a thin click layer over `versions.service`."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from versions.errors import WirediffError
+from versions.model import ChangeLog
+from versions.service import (
+    SAMPLES,
+    Archive,
+    ChangeCounts,
+    IngestResult,
+    StoryRow,
+    database_url,
+    input_files,
+    upgrade_database,
+)
+
+PROGRESS_MIN_FILES = 20
+FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json for scripts: shapes documented in README.md.",
+)
+
+
+class Failure(click.ClickException):
+    """A `WirediffError` as one line on stderr, exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"wirediff: {self.message}", err=True)
+
+
+class Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WirediffError as exc:
+            raise Failure(str(exc)) from exc
+
+
+def _url(ctx: click.Context) -> str | None:
+    url = ctx.find_root().params.get("db_url")
+    return str(url) if url else None
+
+
+def _open(ctx: click.Context) -> Archive:
+    return Archive.open(_url(ctx))
+
+
+def _run_tui(url: str | None) -> None:
+    # Imported on demand: the other commands must start without loading Textual.
+    try:
+        app = importlib.import_module("tui.app")
+    except ImportError as exc:
+        raise WirediffError(f"the terminal UI cannot start: {exc}") from exc
+    app.run(url)
+
+
+@click.group(
+    cls=Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    "db_url",
+    envvar="WIREDIFF_DB",
+    metavar="URL",
+    help="SQLAlchemy URL: sqlite:///path/file.db or postgresql+psycopg://user@host/db "
+    "(default: $WIREDIFF_DB, else wirediff.db in the user data directory).",
+)
+@click.pass_context
+def cli(ctx: click.Context, db_url: str | None) -> None:
+    """Store every version of a wire story and show what changed between any two.
+
+    Without a command, opens the terminal UI.
+    """
+    if ctx.invoked_subcommand is None:
+        _run_tui(db_url)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--story", metavar="KEY", help="File every input under this story key.")
+@FORMAT
+@click.pass_context
+def ingest(
+    ctx: click.Context, paths: tuple[str, ...], story: str | None, output_format: str
+) -> None:
+    """Store files as versions: files, directories (recursive, name order), - for stdin.
+
+    One line per item: story key, version and counts, "unchanged" or "rejected: reason".
+    Exit status 1 when any input was rejected.
+    """
+    files = input_files(paths)
+    rejected = False
+    with _open(ctx) as archive:
+        for result in _with_progress(files, archive, story):
+            rejected |= result.status == "rejected"
+            if output_format == "json":
+                click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+            else:
+                click.echo(_ingest_line(result))
+    if rejected:
+        ctx.exit(1)
+
+
+def _with_progress(files: list[str], archive: Archive, story: str | None) -> Iterable[IngestResult]:
+    """Results one by one; a progress bar on stderr for long runs on a terminal."""
+    if len(files) < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        yield from archive.ingest_paths(files, story=story)
+        return
+    with click.progressbar(files, label="ingesting", file=sys.stderr) as bar:
+        for path in bar:
+            yield from archive.ingest_paths([path], story=story)
+
+
+def _ingest_line(result: IngestResult) -> str:
+    if result.status == "rejected":
+        return f"{result.source}: rejected: {result.reason}"
+    where = f"{result.source}: {result.story} v{result.version}"
+    if result.status == "unchanged":
+        return f"{where} unchanged"
+    return f"{where} {_counts(result.counts)}"
+
+
+def _counts(counts: ChangeCounts | None) -> str:
+    return counts.short() if counts is not None else "new"
+
+
+@cli.command()
+@click.option("--match", metavar="TEXT", help="Only stories whose title or key holds TEXT.")
+@click.option("--order", type=click.Choice(["updated", "title"]), default="updated")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@FORMAT
+@click.pass_context
+def stories(
+    ctx: click.Context, match: str | None, order: str, limit: int, output_format: str
+) -> None:
+    """List stories, latest update first."""
+    with _open(ctx) as archive:
+        rows = archive.stories(
+            order="title" if order == "title" else "updated", match=match, limit=limit
+        )
+    if output_format == "json":
+        click.echo(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(_story_line(row))
+
+
+def _story_line(row: StoryRow) -> str:
+    status = " WITHDRAWN" if row.status == "withdrawn" else ""
+    return (
+        f"{row.key}  v{row.versions}  {row.last_update:%Y-%m-%d %H:%M}  "
+        f"{_counts(row.latest)}{status}\n    {row.title}"
+    )
+
+
+@cli.command()
+@click.argument("story")
+@FORMAT
+@click.pass_context
+def log(ctx: click.Context, story: str, output_format: str) -> None:
+    """The versions of STORY (a key or a unique key prefix)."""
+    with _open(ctx) as archive:
+        versions = archive.versions(story)
+    if output_format == "json":
+        click.echo(json.dumps([v.to_dict() for v in versions], ensure_ascii=False, indent=2))
+        return
+    for version in versions:
+        label = version.label or "-"
+        click.echo(
+            f"v{version.number}  {version.created_at:%Y-%m-%d %H:%M}  {label:<18} "
+            f"{_counts(version.counts):<16} {version.headline}"
+        )
+        if version.advisory:
+            click.echo(f"    {version.advisory}")
+
+
+@cli.command()
+@click.argument("story")
+@click.argument("old", type=int, required=False)
+@click.argument("new", type=int, required=False)
+@FORMAT
+@click.pass_context
+def diff(
+    ctx: click.Context, story: str, old: int | None, new: int | None, output_format: str
+) -> None:
+    """What changed in STORY from version OLD to NEW (default: latest against the one before)."""
+    with _open(ctx) as archive:
+        changes = archive.compare(story, old, new)
+    if output_format == "json":
+        click.echo(json.dumps(changes.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(changes), nl=False)
+
+
+def render_text(changes: ChangeLog) -> str:
+    """Plain text: a header, then one line per changed sentence with its kind and tags."""
+    old, new = changes.old, changes.new
+    lines = [
+        f"{changes.story_key}: v{old.version} {old.label or ''} → v{new.version} {new.label or ''}",
+        f"{changes.story_title}",
+        "",
+    ]
+    for change in changes.changes:
+        tags = f" [{', '.join(change.tags)}]" if change.tags else ""
+        lines.append(f"{change.kind.upper()} ({change.section}){tags}")
+        lines.extend(f"  - {text}" for text in change.old)
+        lines.extend(f"  + {text}" for text in change.new)
+    if not changes.changes:
+        lines.append("no change")
+    return "\n".join(lines) + "\n"
+
+
+@cli.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.pass_context
+def search(ctx: click.Context, words: tuple[str, ...], limit: int) -> None:
+    """Stories whose text holds all WORDS, newest first, with the first version holding them."""
+    with _open(ctx) as archive:
+        hits = archive.search(" ".join(words), limit=limit)
+    for hit in hits:
+        click.echo(f"{hit.story_key} v{hit.version}  {hit.title}\n    {hit.snippet}")
+
+
+@cli.command()
+@click.pass_context
+def tui(ctx: click.Context) -> None:
+    """Open the terminal UI."""
+    _run_tui(_url(ctx))
+
+
+@cli.command()
+@click.option("--no-tui", is_flag=True, help="Only load the samples and list the stories.")
+def demo(no_tui: bool) -> None:
+    """Load the wire-text samples (samples/*/*.txt) into a fresh SQLite file, open the UI.
+
+    The file is made in a new temporary directory; its URL is printed to reopen it.
+    """
+    if not SAMPLES.is_dir():
+        raise WirediffError(f"no samples at {SAMPLES}")
+    url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='wirediff-demo-')) / 'wirediff.db'}"
+    with Archive.open(url) as archive:
+        results = list(archive.ingest_paths(sorted(SAMPLES.glob("*/*.txt"))))
+        rows = archive.stories()
+    added = sum(result.status == "added" for result in results)
+    click.echo(f"{added} versions of {len(rows)} stories in {url}")
+    if no_tui:
+        for row in rows:
+            click.echo(_story_line(row))
+        click.echo(f"browse them with: wirediff --db {url}")
+        return
+    _run_tui(url)
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Migrate the database to this wirediff's schema (alembic upgrade head)."""
+    upgrade_database(_url(ctx))
+    click.echo(f"{database_url(_url(ctx))} is up to date")
+
+
+def main() -> NoReturn:
+    cli.main(prog_name="wirediff")
+    raise SystemExit(0)
+
+
+cli.add_command(importlib.import_module("versions.watch.cli").watch_command)
+
+
+if __name__ == "__main__":
+    main()

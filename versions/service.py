@@ -1,0 +1,647 @@
+"""What the CLI and the TUI call: an `Archive` of wire stories and their versions.
+
+Everything here speaks in model values and the small row dataclasses below;
+SQL stays in `versions.store`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from versions import threading
+from versions.compare import compare as compare_documents
+from versions.errors import AmbiguousStory, RejectedInput, UnknownStory, UnknownVersion
+from versions.model import (
+    ChangeKind,
+    ChangeLog,
+    Document,
+    ItemMeta,
+    ParagraphKind,
+    Section,
+    Sentence,
+    Status,
+    VersionRef,
+)
+from versions.normalise import sentence_hash
+from versions.readers import read
+from versions.store import db, repository
+from versions.store.schema import SentenceRow, Story, Version
+
+_SYMBOLS = {
+    "added": "+",
+    "changed": "~",
+    "removed": "−",
+    "moved": "↕",
+    "split": "⑂",
+    "merged": "⋈",
+}
+
+
+@dataclass(frozen=True)
+class ChangeCounts:
+    """How many changes of each kind one version brought, and how many carried each tag."""
+
+    added: int = 0
+    removed: int = 0
+    changed: int = 0
+    moved: int = 0
+    split: int = 0
+    merged: int = 0
+    tags: dict[str, int] = field(default_factory=dict)
+
+    def short(self) -> str:
+        """Like "+2 ~3 −1 ↕1 ⑂1 ⋈1": added, changed, removed, moved, split, merged; no zeros."""
+        parts = [
+            f"{symbol}{getattr(self, kind)}"
+            for kind, symbol in _SYMBOLS.items()
+            if getattr(self, kind)
+        ]
+        return " ".join(parts) or "no change"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {kind: getattr(self, kind) for kind in _SYMBOLS} | {"tags": dict(self.tags)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChangeCounts:
+        return cls(
+            **{kind: int(data.get(kind, 0)) for kind in _SYMBOLS},
+            tags={str(k): int(v) for k, v in data.get("tags", {}).items()},
+        )
+
+    @classmethod
+    def of(cls, log: ChangeLog) -> ChangeCounts:
+        summary = log.summary
+        return cls(
+            added=summary[ChangeKind.ADDED],
+            removed=summary[ChangeKind.REMOVED],
+            changed=summary[ChangeKind.CHANGED],
+            moved=summary[ChangeKind.MOVED],
+            split=summary[ChangeKind.SPLIT],
+            merged=summary[ChangeKind.MERGED],
+            tags=log.tag_counts(),
+        )
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    key: str
+    title: str
+    versions: int
+    first_seen: datetime
+    last_update: datetime
+    status: Status
+    latest: ChangeCounts | None  # latest version against the one before it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "versions": self.versions,
+            "first_seen": self.first_seen.isoformat(),
+            "last_update": self.last_update.isoformat(),
+            "status": str(self.status),
+        }
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    story_key: str
+    number: int
+    label: str | None
+    received_at: datetime
+    created_at: datetime
+    headline: str
+    advisory: str | None
+    counts: ChangeCounts | None  # against the previous version; None for version 1
+    id: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.number,
+            "label": self.label,
+            "created_at": self.created_at.isoformat(),
+            "received_at": self.received_at.isoformat(),
+            "headline": self.headline,
+            "advisory": self.advisory,
+            "counts": self.counts.to_dict() if self.counts else None,
+        }
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source: str
+    status: Literal["added", "unchanged", "rejected"]
+    story: str | None
+    version: int | None
+    reason: str | None
+    counts: ChangeCounts | None
+    headline: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.source,
+            "story": self.story,
+            "version": self.version,
+            "status": self.status,
+            "reason": self.reason,
+            "counts": self.counts.to_dict() if self.counts else None,
+        }
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    story_key: str
+    title: str
+    version: int  # the first version in which the words appear
+    snippet: str
+    last_update: datetime
+
+
+STDIN = "-"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SNIPPET_CONTEXT = 60
+_SLUG_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def input_files(paths: Iterable[str | Path]) -> list[str]:
+    """Files named and files under directories (recursive, name order); "-" is stdin."""
+    result: list[str] = []
+    for path in paths:
+        if str(path) == STDIN:
+            result.append(STDIN)
+            continue
+        path = Path(path)
+        if path.is_dir():
+            result.extend(
+                str(p) for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path)
+            )
+        else:
+            result.append(str(path))
+    return result
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL `Archive.open(url)` would open, password hidden."""
+    return db.safe_url(db.resolve_url(url))
+
+
+def upgrade_database(url: str | None = None) -> None:
+    """Migrate the database to this wirediff's schema (creating it when empty)."""
+    db.upgrade(db.resolve_url(url))
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    words = _SLUG_WORDS.findall(threading.headline_key(text))
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "story"
+
+
+def headline_of(document: Document) -> str:
+    """The headline, or the first paragraph's start when the parser found none."""
+    if document.headline:
+        return document.headline
+    first = next((p.text for p in document.paragraphs if p.text), "")
+    return first[:120]
+
+
+def _counts(old: Document, new: Document) -> ChangeCounts:
+    return ChangeCounts.of(compare_documents(old, new))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Archive:
+    """The stored stories; open with `Archive.open`, use as a context manager."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.url = url
+        self._engine = engine
+        self._sessions: sessionmaker[Session] = db.make_sessionmaker(engine)
+        self._watch = db.ChangeWatch(engine)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, create: bool = True) -> Archive:
+        """Open `url` (else `WIREDIFF_DB`, else the user's SQLite file).
+
+        A new empty database is brought to the current schema; an older one raises
+        `NeedsUpgrade` until `wirediff db upgrade` is run on it.
+        """
+        resolved = db.resolve_url(url)
+        engine = db.make_engine(resolved)
+        try:
+            db.check_schema(engine, resolved, create=create)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, resolved)
+
+    def close(self) -> None:
+        self._watch.close()
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ingest
+
+    def ingest(
+        self,
+        data: bytes,
+        *,
+        source: str,
+        story: str | None = None,
+        received_at: datetime | None = None,
+    ) -> list[IngestResult]:
+        """Store every item in `data`, each in its own transaction.
+
+        A rejected input stores nothing; an item already stored for its story is
+        reported "unchanged".
+        """
+        received = received_at or _now()
+        try:
+            documents = read(data, source)
+        except RejectedInput as exc:
+            return [_rejected(source, exc.reason)]
+        return [
+            self._ingest_document(document, data, source, story, received) for document in documents
+        ]
+
+    def ingest_paths(
+        self, paths: Iterable[str | Path], *, story: str | None = None
+    ) -> Iterator[IngestResult]:
+        for path in input_files(paths):
+            try:
+                data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+            except OSError as exc:
+                yield _rejected(path, exc.strerror or str(exc))
+                continue
+            yield from self.ingest(data, source=path, story=story)
+
+    def _ingest_document(
+        self, document: Document, raw: bytes, source: str, story_key: str | None, received: datetime
+    ) -> IngestResult:
+        if not document.text.strip():
+            return _rejected(source, "no text in the item")
+        meta = document.meta
+        document = Document.from_sentences(document.sentences, meta)
+        content_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        headline = headline_of(document)
+        headline_key = threading.headline_key(headline)
+        signature = threading.signature(threading.shingles(document))
+        band_keys = threading.band_keys(signature)
+        created = meta.created or received
+
+        with self._sessions() as session, session.begin():
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            story = self._resolve_story(session, story_key, meta, signature, headline_key)
+            if story is not None:
+                same = repository.same_version(session, story.id, content_hash, meta.label)
+                if same is not None:
+                    return IngestResult(
+                        source, "unchanged", story.key, same.number, None, None, same.headline
+                    )
+            else:
+                story = self._new_story(session, story_key or slugify(headline), meta, received)
+            existing = repository.versions_of(session, story.id)
+            number = _position(existing, meta, created)
+            if number <= len(existing):
+                repository.make_room(session, story.id, number)
+            previous = existing[number - 2] if number > 1 else None
+            following = existing[number - 1] if number <= len(existing) else None
+            counts = _counts(self._load_document(session, previous), document) if previous else None
+            version = Version(
+                story_id=story.id,
+                number=number,
+                label=meta.label,
+                guid=meta.guid,
+                agency_version=meta.version,
+                withdrawn=meta.withdrawn,
+                correction=meta.correction,
+                received_at=received,
+                created_at=created,
+                source=source,
+                format=meta.format,
+                raw=raw,
+                encoding=meta.encoding,
+                text=document.text,
+                content_hash=content_hash,
+                headline=headline,
+                headline_key=headline_key,
+                summary="\n".join(
+                    p.text for p in document.paragraphs if p.kind is ParagraphKind.BULLET
+                ),
+                byline=document.byline,
+                dateline=document.dateline,
+                advisory=meta.advisory,
+                ednote=meta.ednote,
+                minhash=threading.pack(signature),
+                counts=counts.to_dict() if counts else None,
+            )
+            sentences = [
+                SentenceRow(
+                    position=s.index,
+                    paragraph=s.paragraph,
+                    section=str(s.section),
+                    kind=str(s.kind),
+                    text=s.text,
+                    hash=sentence_hash(s.text),
+                )
+                for s in document.sentences
+            ]
+            repository.add_version(session, version, sentences, band_keys)
+            if following is not None:
+                following_counts = _counts(document, self._load_document(session, following))
+                following.counts = following_counts.to_dict()
+            story.version_count = len(existing) + 1
+            if number == story.version_count:
+                story.title = headline
+            story.first_seen = min(story.first_seen, received)
+            story.last_update = max(story.last_update, created)
+            if meta.withdrawn:
+                story.status = str(Status.WITHDRAWN)
+            key = story.key
+        return IngestResult(source, "added", key, number, None, counts, headline)
+
+    def _resolve_story(
+        self,
+        session: Session,
+        story_key: str | None,
+        meta: ItemMeta,
+        signature: tuple[int, ...],
+        headline_key: str,
+    ) -> Story | None:
+        """`--story`, else the item's guid, else the most similar stored story above threshold.
+
+        An item whose guid is new may join a story that has no guid yet (the same
+        story delivered as plain text first), never one under another guid.
+        """
+        if story_key is not None:
+            return repository.story_by_key(session, story_key)
+        if meta.guid:
+            story = repository.story_by_guid(session, meta.guid)
+            if story is not None:
+                return story
+        best: dict[int, float] = {}
+        candidates = repository.thread_candidates(
+            session, threading.band_keys(signature), headline_key
+        )
+        for story_id, minhash, other_key, story_guid in candidates:
+            if meta.guid and story_guid is not None:
+                continue
+            score = threading.score(signature, headline_key, threading.unpack(minhash), other_key)
+            best[story_id] = max(best.get(story_id, 0.0), score)
+        if not best:
+            return None
+        story_id, score = max(best.items(), key=lambda item: item[1])
+        if score < threading.THRESHOLD:
+            return None
+        story = repository.story_by_id(session, story_id)
+        if meta.guid:
+            story.guid = meta.guid
+        return story
+
+    def _new_story(self, session: Session, key: str, meta: ItemMeta, received: datetime) -> Story:
+        taken = repository.story_keys_like(session, key)
+        unique = key
+        suffix = 2
+        while unique in taken:
+            unique = f"{key}-{suffix}"
+            suffix += 1
+        created = meta.created or received
+        story = Story(
+            key=unique,
+            guid=meta.guid,
+            title="",
+            first_seen=received,
+            last_update=created,
+            status=str(Status.ACTIVE),
+            version_count=0,
+        )
+        session.add(story)
+        session.flush()
+        return story
+
+    # reading
+
+    def stories(
+        self,
+        *,
+        order: Literal["updated", "title"] = "updated",
+        match: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[StoryRow]:
+        with self._sessions() as session:
+            rows = repository.list_stories(
+                session, order=order, match=match, limit=limit, offset=offset
+            )
+            return [_story_row(story, counts) for story, counts in rows]
+
+    def story_count(self, match: str | None = None) -> int:
+        with self._sessions() as session:
+            return repository.count_stories(session, match)
+
+    def story(self, key_or_prefix: str) -> StoryRow:
+        with self._sessions() as session:
+            story = self._find_story(session, key_or_prefix)
+            latest = repository.version_by_number(session, story.id, story.version_count)
+            return _story_row(story, latest.counts if latest else None)
+
+    def versions(self, story_key: str) -> list[VersionRow]:
+        with self._sessions() as session:
+            story = self._find_story(session, story_key)
+            return [_version_row(v, story.key) for v in repository.versions_of(session, story.id)]
+
+    def document(self, story_key: str, number: int) -> Document:
+        with self._sessions() as session:
+            story = self._find_story(session, story_key)
+            return self._load_document(session, self._find_version(session, story, number))
+
+    def raw(self, story_key: str, number: int) -> bytes:
+        """The version's bytes exactly as they were received."""
+        with self._sessions() as session:
+            story = self._find_story(session, story_key)
+            return self._find_version(session, story, number).raw
+
+    def compare(self, story_key: str, old: int | None = None, new: int | None = None) -> ChangeLog:
+        """`old` → `new`; by default the latest version against the one before it."""
+        with self._sessions() as session:
+            story = self._find_story(session, story_key)
+            if new is None:
+                new = story.version_count
+            if old is None:
+                old = max(new - 1, 1)
+            old_version = self._find_version(session, story, old)
+            new_version = self._find_version(session, story, new)
+            return compare_documents(
+                self._load_document(session, old_version),
+                self._load_document(session, new_version),
+                story_key=story.key,
+                story_title=story.title,
+                old_ref=VersionRef(old_version.number, old_version.label),
+                new_ref=VersionRef(new_version.number, new_version.label),
+            )
+
+    def search(self, words: str, *, limit: int = 50) -> list[SearchHit]:
+        terms = re.findall(r"\w+", words)
+        if not terms:
+            return []
+        with self._sessions() as session:
+            rows = repository.search(session, terms, limit)
+            return [
+                SearchHit(key, title, number, _snippet(text, terms), last_update)
+                for key, title, number, text, last_update in rows
+            ]
+
+    def change_token(self) -> int:
+        return self._watch.token()
+
+    def versions_since(self, version_id: int) -> list[VersionRow]:
+        with self._sessions() as session:
+            return [
+                _version_row(version, key)
+                for version, key in repository.versions_after(session, version_id)
+            ]
+
+    def latest_version_id(self) -> int:
+        with self._sessions() as session:
+            return repository.latest_version_id(session)
+
+    # helpers
+
+    def _find_story(self, session: Session, key_or_prefix: str) -> Story:
+        story = repository.story_by_key(session, key_or_prefix)
+        if story is not None:
+            return story
+        matches = repository.stories_by_key_prefix(session, key_or_prefix, limit=6)
+        if not matches:
+            raise UnknownStory(f"no story {key_or_prefix!r}")
+        if len(matches) > 1:
+            keys = ", ".join(s.key for s in matches[:5])
+            raise AmbiguousStory(f"{key_or_prefix!r} matches several stories: {keys}")
+        return matches[0]
+
+    def _find_version(self, session: Session, story: Story, number: int) -> Version:
+        version = repository.version_by_number(session, story.id, number)
+        if version is None:
+            raise UnknownVersion(
+                f"{story.key} has no version {number} (it has 1..{story.version_count})"
+            )
+        return version
+
+    def _load_document(self, session: Session, version: Version) -> Document:
+        sentences = [
+            Sentence(
+                row.text, Section(row.section), row.paragraph, row.position, ParagraphKind(row.kind)
+            )
+            for row in repository.sentences_of(session, version.id)
+        ]
+        meta = ItemMeta(
+            label=version.label,
+            advisory=version.advisory,
+            guid=version.guid,
+            version=version.agency_version,
+            created=version.created_at,
+            withdrawn=version.withdrawn,
+            correction=version.correction,
+            ednote=version.ednote,
+            format=version.format,
+            encoding=version.encoding,
+        )
+        return Document.from_sentences(sentences, meta)
+
+
+def _rejected(source: str, reason: str) -> IngestResult:
+    return IngestResult(source, "rejected", None, None, reason, None, None)
+
+
+def _position(existing: list[Version], meta: ItemMeta, created: datetime) -> int:
+    """The new version's number: before the first stored version it should follow.
+
+    Items that carry the agency's version number or a creation time are put in
+    their true order; plain text received now goes last.
+    """
+    for version in existing:
+        if meta.version is not None and version.agency_version is not None:
+            if version.agency_version > meta.version:
+                return version.number
+        elif meta.created is not None and version.created_at > created:
+            return version.number
+    return len(existing) + 1
+
+
+def _story_row(story: Story, counts: dict[str, Any] | None) -> StoryRow:
+    return StoryRow(
+        key=story.key,
+        title=story.title,
+        versions=story.version_count,
+        first_seen=story.first_seen,
+        last_update=story.last_update,
+        status=Status(story.status),
+        latest=ChangeCounts.from_dict(counts) if counts else None,
+    )
+
+
+def _version_row(version: Version, story_key: str) -> VersionRow:
+    return VersionRow(
+        story_key=story_key,
+        number=version.number,
+        label=version.label,
+        received_at=version.received_at,
+        created_at=version.created_at,
+        headline=version.headline,
+        advisory=version.advisory,
+        counts=ChangeCounts.from_dict(version.counts) if version.counts else None,
+        id=version.id,
+    )
+
+
+def _snippet(text: str, terms: list[str]) -> str:
+    """The text around the first of the words, on one line."""
+    flat = " ".join(text.split())
+    lowered = flat.lower()
+    positions = [p for p in (lowered.find(t.lower()) for t in terms) if p >= 0]
+    at = min(positions) if positions else 0
+    start = max(at - SNIPPET_CONTEXT, 0)
+    end = min(at + SNIPPET_CONTEXT * 2, len(flat))
+    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+
+
+__all__ = [
+    "Archive",
+    "ChangeCounts",
+    "IngestResult",
+    "SearchHit",
+    "StoryRow",
+    "VersionRow",
+]
