@@ -1,0 +1,48 @@
+"""Change logs as editors hand them on: Markdown, HTML, JSON, CSV and the coloured shell diff.
+
+Story text is data in every format: escaped for Markdown and HTML, control characters shown
+as U+FFFD in the terminal, formula-like CSV cells defused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from versions.export import csvfmt, html, jsonfmt, markdown, terminal
+from versions.export.advisory import advisory_line
+from versions.export.layout import pairs_of
+from versions.model import ChangeLog, Document
+
+Format = Literal["markdown", "html", "json", "csv", "text"]
+FORMATS: tuple[Format, ...] = ("markdown", "html", "json", "csv", "text")
+
+
+def render(
+    changelogs: Sequence[ChangeLog],
+    fmt: Format,
+    *,
+    color: bool = False,
+    documents: Sequence[tuple[Document, Document]] | None = None,
+) -> str:
+    """The change logs in one format; `color` only applies to "text".
+
+    `documents` holds the (old, new) documents of each change log, in the same order; with
+    them paragraphs are numbered as an editor counts them (the dateline paragraph is 1) and
+    advisory lines get better topics.
+    """
+    pairs = pairs_of(changelogs, documents)
+    if fmt == "markdown":
+        return markdown.render(pairs)
+    if fmt == "html":
+        return html.render(pairs)
+    if fmt == "json":
+        return jsonfmt.render(pairs)
+    if fmt == "csv":
+        return csvfmt.render(pairs)
+    if fmt == "text":
+        return terminal.render(pairs, color=color)
+    raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+__all__ = ["FORMATS", "Format", "advisory_line", "render"]

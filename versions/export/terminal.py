@@ -1,0 +1,82 @@
+"""The shell diff, like `git diff --word-diff=color`: a header per version pair, a hunk line
+per change naming where it is and its tags, then one sentence a line.
+
+Plain (`color=False`) marks are git's `[-deleted-]{+inserted+}`; coloured output uses bare
+ANSI codes (red deletions, green insertions, cyan hunk lines, yellow flags).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from versions.export.advisory import advisory
+from versions.export.layout import (
+    Pair,
+    Piece,
+    flags,
+    grouped,
+    lines,
+    pair_name,
+    story_name,
+    visible,
+    where,
+)
+from versions.model import Change, Tag
+
+BOLD = "\x1b[1m"
+RED = "\x1b[31m"
+GREEN = "\x1b[32m"
+YELLOW = "\x1b[33m"
+CYAN = "\x1b[36m"
+RESET = "\x1b[m"
+
+
+def render(pairs: Sequence[Pair], *, color: bool) -> str:
+    paint = _Paint(color)
+    out: list[str] = []
+    for pair in pairs:
+        changelog = pair.changelog
+        if out:
+            out.append("")
+        title = f"{story_name(changelog)}: {pair_name(changelog)}"
+        out.append(paint(BOLD, visible(title)))
+        line = advisory(pair)
+        if line:
+            out.append(visible(line))
+        if not changelog.changes:
+            out.append("No changes.")
+        for _, changes in grouped(changelog.changes):
+            for change in changes:
+                out.append(_hunk(change, pair, paint))
+                out += [_pieces(line, color) for line in lines(change)]
+    return "\n".join(out) + "\n"
+
+
+def _hunk(change: Change, pair: Pair, paint: _Paint) -> str:
+    place = where(change, pair.numbering)
+    head = paint(CYAN, f"@@ {change.section}{' ' + place if place else ''} · {change.kind} @@")
+    marks = [paint(YELLOW, f"⚑ {tag}") for tag in flags(change)]
+    if Tag.COSMETIC in change.tags:
+        marks.append("cosmetic")
+    return " ".join([head, *marks])
+
+
+def _pieces(line: list[Piece], color: bool) -> str:
+    parts = []
+    for op, text in line:
+        text = visible(text)
+        if op == 0:
+            parts.append(text)
+        elif color:
+            parts.append(f"{RED if op < 0 else GREEN}{text}{RESET}")
+        else:
+            parts.append(f"[-{text}-]" if op < 0 else f"{{+{text}+}}")
+    return "".join(parts)
+
+
+class _Paint:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"{code}{text}{RESET}" if self.color else text
