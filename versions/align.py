@@ -1,0 +1,458 @@
+"""Which sentences of two versions are versions of one another, and which words changed.
+
+Sentences are matched in four passes, each on what the previous ones left:
+
+1. **Anchors.** Within each section the normalised sentences of both versions
+   are diffed as sequences (`difflib.SequenceMatcher`, autojunk off, so repeated
+   boilerplate is never thrown away). Equal runs are the anchors: unchanged,
+   whatever the paragraph breaks around them. What lies between two anchors is
+   a *gap*: old sentences on one side, new ones on the other.
+2. **Exact moves.** A sentence whose normalised text is left unmatched in both
+   versions is the same sentence at another place: *moved*, never removed +
+   added (first within its section, then across sections).
+3. **Gaps.** Inside each gap the remaining sentences are paired in order by a
+   small dynamic programme that maximises the number of shared words, choosing
+   per step between 1:1 (*changed*), 1 old : 2–3 consecutive new (*split*),
+   2–3 consecutive old : 1 new (*merged*), or leaving a sentence unpaired.
+4. **Edited moves.** Sentences still unpaired are paired across the whole
+   section (and between the dateline and the body, where a lead paragraph can
+   travel) when they are very alike: *moved*, with its edit shown inline.
+   What is left is *added* or *removed*.
+
+A 1:1 pair whose word diff keeps less than `MIN_KEPT_SHARE` (a fifth) of the
+longer sentence in place is unpaired again: words in common but no edit to
+show ("Corvane said its drug met the main goal" against "Reuters has withdrawn
+the story headlined 'Corvane says … meets main goal'") read as removed + added.
+
+Similarity is the Dice coefficient on lower-cased word multisets,
+2·|A∩B| / (|A|+|B|). The thresholds are:
+
+* `PAIR_THRESHOLD` (0.4) for sentences in the same gap: being at the same place
+  already says they are related, so a heavily reworded sentence still pairs;
+* `PART_CONTAINMENT` (0.5): in a split or merge every piece must have at least
+  half of its words in the other side, so a new sentence that merely follows an
+  edited one is not glued to it;
+* `MOVE_THRESHOLD` (0.6) for sentences far apart: only place-independent
+  evidence counts, so it must be stronger.
+
+Inline diffs work on word tokens (a number such as "8,000", an abbreviation
+such as "U.S." or a run of one punctuation mark such as "--" is one token),
+encoded one character each for diff-match-patch, so an edit is never shown
+inside a word.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+from enum import StrEnum
+from typing import NamedTuple
+
+from diff_match_patch import diff_match_patch
+
+from versions.model import Section, Sentence
+from versions.normalise import collapse_whitespace, normalise, word_tokens
+
+PAIR_THRESHOLD = 0.4
+PART_CONTAINMENT = 0.5
+MOVE_THRESHOLD = 0.6
+MIN_KEPT_SHARE = 0.2
+MAX_GROUP = 3  # sentences on the many-side of a split or merge
+_FULL_DP_CELLS = 40_000  # larger gaps are aligned in a band around the diagonal
+_BAND = 24
+_FREQUENT_POSTING = 64  # words in more candidates than this do not propose move pairs
+
+
+class LinkKind(StrEnum):
+    EQUAL = "equal"  # the same sentence once normalised (its raw text may differ)
+    CHANGED = "changed"
+    SPLIT = "split"
+    MERGED = "merged"
+    MOVED = "moved"
+    ADDED = "added"
+    REMOVED = "removed"
+
+
+class Link(NamedTuple):
+    """Old sentences and the new sentences they became (positions in the lists aligned)."""
+
+    kind: LinkKind
+    old: tuple[int, ...]
+    new: tuple[int, ...]
+
+
+class _Side:
+    """Per-sentence facts computed once: normalised key and word counts."""
+
+    __slots__ = ("counts", "keys", "sections", "sizes")
+
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
+        self.keys = [normalise(s.text) for s in sentences]
+        self.sections = [s.section for s in sentences]
+        self.counts: list[Counter[str] | None] = [None] * len(sentences)
+        self.sizes: list[int] = [-1] * len(sentences)
+
+    def words(self, position: int) -> Counter[str]:
+        counts = self.counts[position]
+        if counts is None:
+            counts = Counter(word_tokens(self.keys[position]))
+            self.counts[position] = counts
+            self.sizes[position] = sum(counts.values())
+        return counts
+
+    def size(self, position: int) -> int:
+        self.words(position)
+        return self.sizes[position]
+
+
+def _shared(a: Counter[str], b: Counter[str]) -> int:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(min(n, b[word]) for word, n in a.items() if word in b)
+
+
+def dice(a: Counter[str], b: Counter[str]) -> float:
+    total = a.total() + b.total()
+    return 2 * _shared(a, b) / total if total else 0.0
+
+
+def align(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Link]:
+    """Every sentence of both versions in exactly one link, unordered."""
+    old_side, new_side = _Side(old), _Side(new)
+    links: list[Link] = []
+    gaps: list[tuple[list[int], list[int]]] = []
+    old_by_section: dict[Section, list[int]] = {}
+    for i, sentence in enumerate(old):
+        old_by_section.setdefault(sentence.section, []).append(i)
+    new_by_section: dict[Section, list[int]] = {}
+    for j, sentence in enumerate(new):
+        new_by_section.setdefault(sentence.section, []).append(j)
+    for section in Section:
+        old_pos, new_pos = old_by_section.get(section, []), new_by_section.get(section, [])
+        old_keys = [old_side.keys[i] for i in old_pos]
+        new_keys = [new_side.keys[j] for j in new_pos]
+        for tag, i1, i2, j1, j2 in _opcodes(old_keys, new_keys):
+            if tag == "equal":
+                links.extend(
+                    Link(LinkKind.EQUAL, (i,), (j,))
+                    for i, j in zip(old_pos[i1:i2], new_pos[j1:j2], strict=True)
+                )
+            else:
+                gaps.append((old_pos[i1:i2], new_pos[j1:j2]))
+
+    paired_old: set[int] = set()
+    paired_new: set[int] = set()
+    links.extend(_exact_moves(gaps, old_side, new_side, paired_old, paired_new))
+    for gap_old, gap_new in gaps:
+        links.extend(
+            link
+            for link in _pair_gap(
+                [i for i in gap_old if i not in paired_old],
+                [j for j in gap_new if j not in paired_new],
+                old_side,
+                new_side,
+            )
+            if link.kind is not LinkKind.CHANGED
+            or not _rewritten(old[link.old[0]].text, new[link.new[0]].text)
+        )
+    for link in links:
+        paired_old.update(link.old)
+        paired_new.update(link.new)
+    left_old = [i for gap_old, _ in gaps for i in gap_old if i not in paired_old]
+    left_new = [j for _, gap_new in gaps for j in gap_new if j not in paired_new]
+    moves = _edited_moves(left_old, left_new, old_side, new_side)
+    links.extend(moves)
+    moved_old = {i for link in moves for i in link.old}
+    moved_new = {j for link in moves for j in link.new}
+    links.extend(Link(LinkKind.REMOVED, (i,), ()) for i in left_old if i not in moved_old)
+    links.extend(Link(LinkKind.ADDED, (), (j,)) for j in left_new if j not in moved_new)
+    return links
+
+
+def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib opcodes, computed between patience anchors to stay fast on long documents.
+
+    Sentences that occur once in each version are matched in order (longest
+    increasing run, as in patience diff); difflib then works only on the short
+    stretches between them, where repeated boilerplate can occur.
+    """
+    old_count = Counter(old)
+    new_at = {key: j for j, key in enumerate(new)}
+    new_count = Counter(new)
+    candidates = [
+        (i, new_at[key])
+        for i, key in enumerate(old)
+        if old_count[key] == 1 and new_count.get(key) == 1
+    ]
+    anchors = _longest_increasing(candidates)
+    opcodes: list[tuple[str, int, int, int, int]] = []
+    i0 = j0 = 0
+    for i, j in [*anchors, (len(old), len(new))]:
+        if i0 < i and j0 < j:
+            matcher = SequenceMatcher(None, old[i0:i], new[j0:j], autojunk=False)
+            opcodes.extend(
+                (tag, i0 + a1, i0 + a2, j0 + b1, j0 + b2)
+                for tag, a1, a2, b1, b2 in matcher.get_opcodes()
+            )
+        elif i0 < i or j0 < j:
+            opcodes.append(("replace", i0, i, j0, j))
+        if i < len(old):
+            opcodes.append(("equal", i, i + 1, j, j + 1))
+        i0, j0 = i + 1, j + 1
+    return opcodes
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of pairs increasing in their second member (patience sorting).
+
+    Of several equally long runs, the one holding the earliest pairs: like difflib,
+    the earlier of two swapped sentences stays put and the later one is the move.
+    """
+    starting = [0] * len(pairs)  # length of the longest run starting at each pair
+    tails: list[int] = []  # for runs read backwards: -second member ending each length
+    for k in range(len(pairs) - 1, -1, -1):
+        length = bisect_left(tails, -pairs[k][1])
+        if length == len(tails):
+            tails.append(-pairs[k][1])
+        else:
+            tails[length] = -pairs[k][1]
+        starting[k] = length + 1
+    run: list[tuple[int, int]] = []
+    need, last = len(tails), -1
+    for k, pair in enumerate(pairs):
+        if need and starting[k] == need and pair[1] > last:
+            run.append(pair)
+            need, last = need - 1, pair[1]
+    return run
+
+
+def _exact_moves(
+    gaps: list[tuple[list[int], list[int]]],
+    old_side: _Side,
+    new_side: _Side,
+    paired_old: set[int],
+    paired_new: set[int],
+) -> list[Link]:
+    """Same normalised sentence unmatched on both sides: same section first, then any."""
+    links: list[Link] = []
+    for same_section in (True, False):
+        waiting: dict[tuple[str, Section | None], list[int]] = {}
+        for gap_old, _ in gaps:
+            for i in gap_old:
+                if i not in paired_old:
+                    section = old_side.sections[i] if same_section else None
+                    waiting.setdefault((old_side.keys[i], section), []).append(i)
+        for _, gap_new in gaps:
+            for j in gap_new:
+                if j in paired_new:
+                    continue
+                section = new_side.sections[j] if same_section else None
+                candidates = waiting.get((new_side.keys[j], section))
+                if candidates:
+                    i = candidates.pop(0)
+                    paired_old.add(i)
+                    paired_new.add(j)
+                    links.append(Link(LinkKind.MOVED, (i,), (j,)))
+    return links
+
+
+def _pair_gap(
+    gap_old: list[int], gap_new: list[int], old_side: _Side, new_side: _Side
+) -> list[Link]:
+    """Best in-order pairing of a gap's sentences (1:1, 1:n, n:1) by shared words."""
+    n, m = len(gap_old), len(gap_new)
+    if not n or not m:
+        return []
+    band = None if n * m <= _FULL_DP_CELLS else _BAND
+
+    def in_band(i: int, j: int) -> bool:
+        return band is None or abs(i * m - j * n) <= band * max(n, m)
+
+    score = [[-1] * (m + 1) for _ in range(n + 1)]
+    step: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    score[0][0] = 0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            if (i or j) and not in_band(i, j):
+                continue
+            best, move = -1, None
+            if i and score[i - 1][j] >= 0:
+                best, move = score[i - 1][j], (1, 0)
+            if j and score[i][j - 1] > best:
+                best, move = score[i][j - 1], (0, 1)
+            for di, dj in _GROUPS:
+                if di > i or dj > j or score[i - di][j - dj] < 0:
+                    continue
+                gain = _group_gain(gap_old[i - di : i], gap_new[j - dj : j], old_side, new_side)
+                if gain and score[i - di][j - dj] + gain > best:
+                    best, move = score[i - di][j - dj] + gain, (di, dj)
+            if move is not None:
+                score[i][j], step[i][j] = best, move
+    if score[n][m] < 0:  # the band cut every path: leave the gap unpaired
+        return []
+    links: list[Link] = []
+    i, j = n, m
+    while i or j:
+        move = step[i][j]
+        assert move is not None
+        di, dj = move
+        if di and dj:
+            kind = (
+                LinkKind.CHANGED
+                if di == dj == 1
+                else (LinkKind.SPLIT if di == 1 else LinkKind.MERGED)
+            )
+            links.append(Link(kind, tuple(gap_old[i - di : i]), tuple(gap_new[j - dj : j])))
+        i, j = i - di, j - dj
+    return links
+
+
+_GROUPS = (
+    [(1, 1)] + [(1, k) for k in range(2, MAX_GROUP + 1)] + [(k, 1) for k in range(2, MAX_GROUP + 1)]
+)
+
+
+def _group_gain(old: list[int], new: list[int], old_side: _Side, new_side: _Side) -> int:
+    """Words shared by the two groups if they qualify as a pair, else 0."""
+    if len(old) == 1 and len(new) == 1:
+        a, b = old_side.words(old[0]), new_side.words(new[0])
+        return _shared(a, b) if dice(a, b) >= PAIR_THRESHOLD else 0
+    one, one_side, many, many_side = (
+        (old[0], old_side, new, new_side) if len(old) == 1 else (new[0], new_side, old, old_side)
+    )
+    whole = one_side.words(one)
+    joined: Counter[str] = Counter()
+    for piece in many:
+        words = many_side.words(piece)
+        if not words or _shared(words, whole) < PART_CONTAINMENT * words.total():
+            return 0
+        joined.update(words)
+    return _shared(whole, joined) if dice(whole, joined) >= PAIR_THRESHOLD else 0
+
+
+def _rewritten(old_text: str, new_text: str) -> bool:
+    """Shared words that the inline diff cannot keep in place: a new sentence, not an edit."""
+    kept = sum(len(text) - text.count(" ") for op, text in word_diff(old_text, new_text) if not op)
+    longest = max(len(old_text) - old_text.count(" "), len(new_text) - new_text.count(" "))
+    return kept < MIN_KEPT_SHARE * longest
+
+
+def _movable(old_section: Section, new_section: Section) -> bool:
+    lead = {Section.DATELINE, Section.BODY}
+    return old_section is new_section or (old_section in lead and new_section in lead)
+
+
+def _edited_moves(
+    left_old: list[int], left_new: list[int], old_side: _Side, new_side: _Side
+) -> list[Link]:
+    """Greedy best-first pairing of far-apart sentences that are very alike."""
+    postings: dict[str, list[int]] = {}
+    for j in left_new:
+        for word in new_side.words(j):
+            postings.setdefault(word, []).append(j)
+    candidates: list[tuple[float, int, int]] = []
+    for i in left_old:
+        words = old_side.words(i)
+        seen: set[int] = set()
+        for word in words:
+            posting = postings.get(word, ())
+            if len(posting) <= _FREQUENT_POSTING:
+                seen.update(posting)
+        for j in seen:
+            if not _movable(old_side.sections[i], new_side.sections[j]):
+                continue
+            similarity = dice(words, new_side.words(j))
+            if similarity >= MOVE_THRESHOLD:
+                candidates.append((-similarity, i, j))
+    candidates.sort()
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    links: list[Link] = []
+    for _, i, j in candidates:
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            links.append(Link(LinkKind.MOVED, (i,), (j,)))
+    return links
+
+
+_TOKEN = re.compile(
+    r"(?:\w\.){2,}|\d+(?:[.,:]\d+)*|\w+(?:['’\-]\w+)*|\s+|([^\w\s])\1*|.", re.DOTALL
+)
+_DMP = diff_match_patch()
+_DMP.Diff_Timeout = 0  # sentences are short: always the exact diff, same on every run
+
+
+def word_diff(old_text: str, new_text: str) -> list[tuple[int, str]]:
+    """diff-match-patch diff of two texts with words, numbers and spaces as atoms."""
+    vocabulary: dict[str, str] = {}
+    tokens: list[str] = []
+
+    def encode(text: str) -> str:
+        chars = []
+        for match in _TOKEN.finditer(text):
+            token = match.group()
+            char = vocabulary.get(token)
+            if char is None:
+                char = (
+                    chr(0xE000 + len(tokens)) if len(tokens) < 6400 else chr(0xF0000 + len(tokens))
+                )
+                vocabulary[token] = char
+                tokens.append(token)
+            chars.append(char)
+        return "".join(chars)
+
+    encoded = _DMP.diff_main(encode(old_text), encode(new_text), False)
+    pieces = [(op, "".join(tokens[_token_number(c)] for c in chars)) for op, chars in encoded]
+    return _absorb_short_equalities(pieces)
+
+
+def _absorb_short_equalities(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Fold an unchanged stretch into the edits around it when it is shorter than they are.
+
+    diff-match-patch's semantic rule, measured in visible characters: "[-will also
+    be-]{+were+} announced [-this-]{+on+}" reads worse than one replacement.
+    """
+    hunks: list[list[str]] = []  # [equal, deleted, inserted] per step
+    for op, text in pieces:
+        if op == 0 or not hunks:
+            hunks.append(["", "", ""])
+        slot = {0: 0, -1: 1, 1: 2}[op]
+        hunks[-1][slot] += text
+    merged = True
+    while merged:
+        merged = False
+        for k in range(1, len(hunks)):
+            equal, deleted, inserted = hunks[k]
+            before = hunks[k - 1]
+            if not equal or not (before[1] or before[2]) or not (deleted or inserted):
+                continue
+            visible = len(equal.replace(" ", ""))
+            if visible <= max(len(before[1]), len(before[2])) and visible <= max(
+                len(deleted), len(inserted)
+            ):
+                hunks[k - 1] = [
+                    before[0],
+                    before[1] + equal + deleted,
+                    before[2] + equal + inserted,
+                ]
+                del hunks[k]
+                merged = True
+                break
+    result: list[tuple[int, str]] = []
+    for equal, deleted, inserted in hunks:
+        result.extend((op, text) for op, text in ((0, equal), (-1, deleted), (1, inserted)) if text)
+    return result
+
+
+def _token_number(char: str) -> int:
+    code = ord(char)
+    return code - 0xE000 if code < 0xF0000 else code - 0xF0000
+
+
+def same_as_written(old_text: str, new_text: str) -> bool:
+    """Equal but for whitespace: nothing an editor needs to see."""
+    return collapse_whitespace(old_text) == collapse_whitespace(new_text)

@@ -1,0 +1,94 @@
+"""The change log between any two versions of a story: align, then classify.
+
+Pure: works on `Document`s however they were made (parsed, or rebuilt by the
+store with `Document.from_sentences`). See docs/changelog-format.md.
+"""
+
+from __future__ import annotations
+
+from versions.align import Link, LinkKind, align, same_as_written, word_diff
+from versions.classify import classify
+from versions.model import Change, ChangeKind, ChangeLog, Document, Sentence, VersionRef
+
+_WITH_INLINE = {ChangeKind.CHANGED, ChangeKind.SPLIT, ChangeKind.MERGED, ChangeKind.MOVED}
+
+
+def compare(
+    old: Document,
+    new: Document,
+    *,
+    story_key: str | None = None,
+    story_title: str | None = None,
+    old_ref: VersionRef | None = None,
+    new_ref: VersionRef | None = None,
+) -> ChangeLog:
+    """What changed from `old` to `new`, in the reading order of `new`."""
+    old_sentences, new_sentences = old.sentences, new.sentences
+    links = align(old_sentences, new_sentences)
+    placed = _reading_order(links, len(old_sentences))
+    changes = [
+        change
+        for _, link in sorted(placed, key=lambda item: item[0])
+        if not _untouched(link, old_sentences, new_sentences)
+        and (change := _change(link, old_sentences, new_sentences)) is not None
+    ]
+    return ChangeLog(
+        tuple(changes),
+        story_key=story_key,
+        story_title=story_title,
+        old=old_ref or VersionRef(),
+        new=new_ref or VersionRef(),
+    )
+
+
+def _reading_order(links: list[Link], old_count: int) -> list[tuple[tuple[float, int, int], Link]]:
+    """Sort keys: new position; a removed sentence sits after what preceded it in `old`."""
+    new_of_old = [-1.0] * old_count
+    for link in links:
+        if link.new and link.kind is not LinkKind.MOVED:
+            for i in link.old:
+                new_of_old[i] = max(link.new)
+    preceding = -1.0
+    for i in range(old_count):
+        if new_of_old[i] >= 0:
+            preceding = new_of_old[i]
+        else:
+            new_of_old[i] = preceding
+    placed = []
+    for link in links:
+        if link.new:
+            placed.append(((float(min(link.new)), 1, min(link.new)), link))
+        else:
+            placed.append(((new_of_old[link.old[0]] + 0.5, 0, link.old[0]), link))
+    return placed
+
+
+def _untouched(link: Link, old: list[Sentence], new: list[Sentence]) -> bool:
+    """The common case, decided cheaply: an equal sentence written exactly the same."""
+    return link.kind is LinkKind.EQUAL and old[link.old[0]].text == new[link.new[0]].text
+
+
+def _change(link: Link, old: list[Sentence], new: list[Sentence]) -> Change | None:
+    old_side = [old[i] for i in link.old]
+    new_side = [new[j] for j in link.new]
+    old_text = " ".join(s.text for s in old_side)
+    new_text = " ".join(s.text for s in new_side)
+    edited = bool(old_side and new_side) and not same_as_written(old_text, new_text)
+    if link.kind is not LinkKind.MOVED and link.old and link.new and not edited:
+        return None  # the same words, only re-wrapped or re-segmented
+    # an EQUAL link that is edited differs in typography only: quotes or dashes restyled
+    kind = ChangeKind.CHANGED if link.kind is LinkKind.EQUAL else ChangeKind(link.kind.value)
+    inline = tuple(word_diff(old_text, new_text)) if kind in _WITH_INLINE and edited else ()
+    section = new_side[0].section if new_side else old_side[0].section
+    return Change(
+        section=section,
+        kind=kind,
+        old=tuple(s.text for s in old_side),
+        new=tuple(s.text for s in new_side),
+        old_index=tuple(s.index for s in old_side),
+        new_index=tuple(s.index for s in new_side),
+        tags=classify(kind, old_text, new_text, inline),
+        inline=inline,
+        old_paragraphs=tuple(sorted({s.paragraph for s in old_side})),
+        new_paragraphs=tuple(sorted({s.paragraph for s in new_side})),
+    )
