@@ -1,0 +1,1 @@
+"""wirediff's Textual UI; it talks to `versions.service.Archive` only."""

@@ -1,0 +1,196 @@
+"""One story's version timeline; mark two versions A and B to compare them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui.text import aware, badge, counts_text, plain, tag_words
+from tui.widgets.row_table import RowTable
+from versions.model import Status
+
+if TYPE_CHECKING:
+    from tui.app import WirediffApp
+    from versions.service import StoryRow, VersionRow
+
+
+def version_cells(row: VersionRow, mark: str, when: str) -> tuple[Text, ...]:
+    counts = Text("first version", "dim") if row.number == 1 else Text()
+    if row.counts is not None:
+        c = row.counts
+        counts = counts_text(c.added, c.removed, c.changed, c.moved, c.split, c.merged)
+        if not counts:
+            counts = Text("no change", "dim")
+        counts.append_text(tag_words(c.tags))
+    label = plain(row.label or "", "bold")
+    if row.label and "WITHDRAWN" in row.label.upper():
+        label = badge(row.label, "bold white on red")
+    return (
+        Text(mark, "bold reverse" if mark else ""),
+        Text(f"v{row.number}", "bold"),
+        label,
+        Text(when),
+        counts,
+        plain(row.advisory or "", "italic"),
+    )
+
+
+class StoryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "diff_previous", "Diff vs previous"),
+        Binding("a", "mark('A')", "Mark A (old)"),
+        Binding("b", "mark('B')", "Mark B (new)"),
+        Binding("d", "diff_marked", "Diff A→B"),
+        Binding("question_mark", "app.help", "Help"),
+        Binding("q,escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, story_key: str, *, select: int | None = None) -> None:
+        super().__init__()
+        self.story_key = story_key
+        self.story: StoryRow | None = None
+        self.versions: list[VersionRow] = []
+        self.mark_a: int | None = None
+        self.mark_b: int | None = None
+        self.select = select
+
+    @property
+    def wirediff(self) -> WirediffApp:
+        from tui.app import WirediffApp
+
+        assert isinstance(self.app, WirediffApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="story-head")
+        yield RowTable(id="versions")
+        yield Static(id="version-detail")
+        yield Static(id="story-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#versions", DataTable)
+        fixed = 1 + 3 + 16 + 5 + 28 + 2 * 6 + 2
+        for label, key, width in [
+            ("", "mark", 1),
+            ("Ver", "number", 3),
+            ("Label", "label", 16),
+            ("Time", "received", 5 if self.app.size.width < 100 else 12),
+            ("Changes", "counts", 28),
+            ("Advisory", "advisory", max(10, self.app.size.width - fixed - 7)),
+        ]:
+            table.add_column(label, key=key, width=width)
+        self.load()
+        if self.versions:
+            self.mark_b = self.versions[-1].number
+            self.mark_a = self.versions[-2].number if len(self.versions) > 1 else None
+        self.draw(select=self.select or (self.versions[-1].number if self.versions else None))
+        table.focus()
+
+    def load(self) -> None:
+        archive = self.wirediff.archive
+        self.story = archive.story(self.story_key)
+        self.versions = archive.versions(self.story_key)
+
+    def draw(self, select: int | None = None) -> None:
+        table = self.query_one("#versions", DataTable)
+        keep = select if select is not None else self.highlighted()
+        table.clear()
+        now = self.wirediff.now()
+        for row in self.versions:
+            mark = "A" if row.number == self.mark_a else "B" if row.number == self.mark_b else ""
+            received = aware(row.received_at)
+            same_day = received.date() == aware(now).date()
+            narrow = self.app.size.width < 100
+            when = received.strftime("%H:%M" if same_day or narrow else "%d %b %H:%M")
+            table.add_row(*version_cells(row, mark, when), key=str(row.number))
+        numbers = [row.number for row in self.versions]
+        if keep in numbers:
+            table.move_cursor(row=numbers.index(keep), animate=False)
+        self._draw_head()
+
+    def _draw_head(self) -> None:
+        story = self.story
+        if story is None:
+            return
+        self.sub_title = story.key
+        head = Text()
+        if story.status == Status.WITHDRAWN:
+            head.append_text(badge("WITHDRAWN", "bold white on red"))
+            head.append(" ")
+        head.append_text(plain(story.title, "bold"))
+        head.append(f"\n{story.key} · {story.versions} versions", "dim")
+        self.query_one("#story-head", Static).update(head)
+        hint = Text(" A=")
+        hint.append(f"v{self.mark_a}" if self.mark_a else "–", "bold")
+        hint.append(" B=")
+        hint.append(f"v{self.mark_b}" if self.mark_b else "–", "bold")
+        hint.append(" · a/b: mark · d: diff A→B · enter: vs previous")
+        self.query_one("#story-hint", Static).update(hint)
+
+    def highlighted(self) -> int | None:
+        table = self.query_one("#versions", DataTable)
+        if not self.versions:
+            return None
+        return self.versions[min(table.cursor_row, len(self.versions) - 1)].number
+
+    def action_mark(self, which: str) -> None:
+        number = self.highlighted()
+        if which == "A":
+            self.mark_a = number
+        else:
+            self.mark_b = number
+        self.draw()
+
+    @on(DataTable.RowHighlighted, "#versions")
+    def _show_detail(self) -> None:
+        number = self.highlighted()
+        row = next((r for r in self.versions if r.number == number), None)
+        if row is None:
+            return
+        detail = Text()
+        detail.append(f"v{row.number} ", "bold")
+        detail.append_text(plain(row.headline))
+        if row.advisory:
+            detail.append("\n")
+            detail.append_text(plain(row.advisory, "italic"))
+        self.query_one("#version-detail", Static).update(detail)
+
+    @on(DataTable.RowSelected, "#versions")
+    def _selected(self) -> None:
+        self.action_diff_previous()
+
+    def action_diff_previous(self) -> None:
+        number = self.highlighted()
+        if number is None:
+            return
+        self.open_diff(number - 1 if number > 1 else None, number)
+
+    def action_diff_marked(self) -> None:
+        if self.mark_a is None or self.mark_b is None:
+            self.notify("Mark two versions first: a on the old one, b on the new one.")
+            return
+        self.open_diff(self.mark_a, self.mark_b)
+
+    def open_diff(self, old: int | None, new: int, search: str = "") -> None:
+        from tui.screens.diff import DiffScreen
+
+        numbers = [row.number for row in self.versions]
+        self.app.push_screen(DiffScreen(self.story_key, old, new, numbers, search=search))
+
+    def refresh_versions(self) -> None:
+        """Reload the timeline after another process added a version; keep the cursor."""
+        keep = self.highlighted()
+        latest_before = self.versions[-1].number if self.versions else None
+        self.load()
+        if self.mark_b == latest_before and self.versions:
+            self.mark_a = latest_before
+            self.mark_b = self.versions[-1].number
+        self.draw(select=keep)

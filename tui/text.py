@@ -1,0 +1,152 @@
+"""Rich `Text` builders for wire text, badges and times.
+
+Wire text is data: it only ever enters a `Text` through `Text(...)` / `append`,
+never through markup, so `[bold]`, `[@click=…]` or ANSI escapes show literally.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+
+from versions.model import Change, ChangeKind, Tag
+
+INSERTED = "bold green"
+DELETED = "red strike"
+ADDED = "green"
+REMOVED = "red strike"
+MOVED = "cyan"
+
+KIND_BADGE: dict[ChangeKind, tuple[str, str]] = {
+    ChangeKind.ADDED: ("+ added", "bold white on dark_green"),
+    ChangeKind.REMOVED: ("− removed", "bold white on dark_red"),
+    ChangeKind.CHANGED: ("~ changed", "bold black on yellow"),
+    ChangeKind.MOVED: ("↕ moved", "bold white on dark_cyan"),
+    ChangeKind.SPLIT: ("⋔ split", "bold white on blue"),
+    ChangeKind.MERGED: ("⋈ merged", "bold white on blue"),
+}
+TAG_BADGE: dict[Tag, tuple[str, str]] = {
+    Tag.ATTRIBUTION: ("ATTR", "bold white on magenta"),
+    Tag.QUOTE: ("QUOTE", "bold white on blue"),
+    Tag.NUMBER: ("NUM", "bold black on bright_yellow"),
+    Tag.COSMETIC: ("cosmetic", "italic"),
+}
+KIND_SIGN: dict[ChangeKind, str] = {
+    ChangeKind.ADDED: "+",
+    ChangeKind.REMOVED: "−",
+    ChangeKind.CHANGED: "~",
+    ChangeKind.MOVED: "↕",
+    ChangeKind.SPLIT: "⋔",
+    ChangeKind.MERGED: "⋈",
+}
+
+
+# C0 control characters (ESC of an ANSI sequence, BEL, CR…) → their visible pictures.
+_CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if chr(code) not in "\n\t"}
+_CONTROL_PICTURES[0x7F] = 0x2421
+
+
+def plain(text: str, style: str = "") -> Text:
+    """Wire text as a `Text`; control characters (ANSI escapes) are shown, not obeyed."""
+    return styled(text.translate(_CONTROL_PICTURES), style)
+
+
+def styled(text: str, style: str) -> Text:
+    """Styled as a span, not as the base style, so text appended later is not styled too."""
+    result = Text(text)
+    if style:
+        result.stylize(style)
+    return result
+
+
+def badge(label: str, style: str) -> Text:
+    return styled(f" {label} ", style)
+
+
+def tag_badges(tags: tuple[Tag, ...] | list[Tag]) -> Text:
+    result = Text()
+    for tag in tags:
+        label, style = TAG_BADGE[tag]
+        result.append_text(badge(label, style))
+        result.append(" ")
+    return result
+
+
+def tag_words(counts: dict[str, int]) -> Text:
+    """Compact tag marks for a list cell: `attr quote num`, coloured."""
+    result = Text()
+    for tag in (Tag.ATTRIBUTION, Tag.QUOTE, Tag.NUMBER):
+        if counts.get(tag):
+            label, style = TAG_BADGE[tag]
+            result.append(" ")
+            result.append(label.lower(), style)
+    return result
+
+
+def change_marker(change: Change, old_paragraph: int | None) -> Text:
+    """The badges in front of a change: kind, where a moved sentence came from, tags."""
+    label, style = KIND_BADGE[change.kind]
+    if change.kind is ChangeKind.MOVED and old_paragraph is not None:
+        label = f"↕ moved from ¶{old_paragraph}"
+    result = badge(label, style)
+    result.append(" ")
+    result.append_text(tag_badges(change.tags))
+    return result
+
+
+def inline_spans(change: Change, *, side: str = "both") -> Text:
+    """Word-level marks from `Change.inline`: side 'old', 'new' or 'both' (inline mode)."""
+    result = Text()
+    if not change.inline:
+        words = change.old if side == "old" else change.new
+        result.append_text(plain(" ".join(words)))
+        return result
+    for op, fragment in change.inline:
+        if op == 0:
+            result.append_text(plain(fragment))
+        elif op < 0 and side in ("old", "both"):
+            result.append_text(plain(fragment, DELETED))
+        elif op > 0 and side in ("new", "both"):
+            result.append_text(plain(fragment, INSERTED))
+    return result
+
+
+def aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def relative_time(moment: datetime, now: datetime) -> str:
+    seconds = int((aware(now) - aware(moment)).total_seconds())
+    if seconds < 0:
+        return "just now" if seconds > -60 else aware(moment).strftime("%d %b %H:%M")
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    if seconds < 7 * 86400:
+        return f"{seconds // 86400} d ago"
+    return aware(moment).strftime("%d %b %Y")
+
+
+def counts_text(
+    added: int, removed: int, changed: int, moved: int = 0, split: int = 0, merged: int = 0
+) -> Text:
+    """`+2 ~3 −1` with colours; kinds that did not occur are left out."""
+    parts = [
+        (added, "+", "green"),
+        (changed, "~", "yellow"),
+        (removed, "−", "red"),
+        (moved, "↕", "cyan"),
+        (split, "⋔", "blue"),
+        (merged, "⋈", "blue"),
+    ]
+    result = Text()
+    for count, sign, style in parts:
+        if count:
+            if result:
+                result.append(" ")
+            result.append(f"{sign}{count}", style)
+    return result

@@ -1,0 +1,57 @@
+"""One line counting each kind of change, the tags, and what is hidden."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.text import KIND_BADGE, TAG_BADGE, badge, plain
+from versions.model import ChangeKind, ChangeLog, Tag
+
+
+def version_label(number: int | None, label: str | None) -> Text:
+    text = Text()
+    text.append(f"v{number}" if number is not None else "v?", "bold")
+    if label:
+        text.append(" ")
+        text.append_text(plain(label))
+    return text
+
+
+def summary_text(
+    changelog: ChangeLog, *, hidden_cosmetic: int, only: str | None, side_by_side: bool
+) -> Text:
+    text = version_label(changelog.old.version, changelog.old.label)
+    text.append(" → ")
+    text.append_text(version_label(changelog.new.version, changelog.new.label))
+    text.append("  ")
+    summary = changelog.summary
+    for kind in ChangeKind:
+        count = summary[str(kind)]
+        label, style = KIND_BADGE[kind]
+        text.append(f"{label.split()[0]}{count} ", style if count else "dim")
+    tags = changelog.tag_counts()
+    for tag in (Tag.ATTRIBUTION, Tag.QUOTE, Tag.NUMBER):
+        if tags[str(tag)]:
+            label, style = TAG_BADGE[tag]
+            text.append_text(badge(f"{label} {tags[str(tag)]}", style))
+            text.append(" ")
+    if hidden_cosmetic:
+        text.append(f" {hidden_cosmetic} cosmetic hidden (c) ", "italic dim")
+    elif tags[str(Tag.COSMETIC)]:
+        text.append(f" {tags[str(Tag.COSMETIC)]} cosmetic shown (c) ", "italic dim")
+    if only:
+        text.append(f" only: {only} (f) ", "bold reverse")
+    text.append(" side by side " if side_by_side else " inline ", "dim")
+    return text
+
+
+class SummaryBar(Static):
+    def show(
+        self, changelog: ChangeLog, *, hidden_cosmetic: int, only: str | None, side_by_side: bool
+    ) -> None:
+        self.update(
+            summary_text(
+                changelog, hidden_cosmetic=hidden_cosmetic, only=only, side_by_side=side_by_side
+            )
+        )
