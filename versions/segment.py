@@ -73,8 +73,13 @@ _TIME_QUALIFIERS = _words(
 # --- Patterns -----------------------------------------------------------------------------
 
 # A run of sentence-final punctuation (spaced ellipses ". . ." included), then closing quotes,
-# brackets and footnote marks, then the space before the next word.
-_CANDIDATE = re.compile(r"[.!?…。．]++(?: [.…]++)*+(?P<close>[\"'”’“)\]»]*+(?:\[\d{1,3}\])*+)(?= )")
+# brackets and footnote marks, then the space before the next word. It starts only where a
+# run starts: trying every offset inside a long run of dots would be quadratic.
+_CANDIDATE = re.compile(
+    r"(?<![.!?…。．])(?<![.…] )"  # not inside a run
+    r"[.!?…。．]++(?: [.…]++)*+"
+    r"(?P<close>[\"'”’“)\]»]*+(?:\[\d{1,3}\])*+)(?= )"
+)
 
 # The next word after a candidate: leading quotes/brackets, then its first run of word chars.
 _NEXT_WORD = re.compile(r"[\"'“‘”’«(\[]*(\w*)")
