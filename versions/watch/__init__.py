@@ -1,0 +1,1 @@
+"""`wirediff watch`: hot folders and feeds, ingested as they land, with notifications."""

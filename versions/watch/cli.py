@@ -1,0 +1,137 @@
+"""`wirediff watch`: hot folders and feeds until Ctrl-C, one JSON event a line on stdout."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from versions.service import Archive
+from versions.watch.events import EventLog
+from versions.watch.feeds import DEFAULT_INTERVAL_S, FeedWatcher, check_url
+from versions.watch.folder import FolderWatcher
+from versions.watch.hooks import DEFAULT_TIMEOUT_S, HookRunner
+from versions.watch.notice import Reporter
+
+
+@click.command("watch")
+@click.argument(
+    "folders",
+    nargs=-1,
+    metavar="[DIR]...",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option("--feed", "feeds", multiple=True, metavar="URL", help="RSS, Atom or ninjs feed.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    default=DEFAULT_INTERVAL_S,
+    show_default=True,
+    help="Seconds between checks of a feed with young stories; older ones are checked less.",
+)
+@click.option(
+    "--exec",
+    "command",
+    metavar="CMD",
+    help="Shell command run for each new version, with its summary as JSON on stdin.",
+)
+@click.option(
+    "--exec-timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT_S,
+    show_default=True,
+    help="Seconds before a hook is killed.",
+)
+@click.option("--bell", is_flag=True, help="Ring the terminal bell for each new version.")
+@click.option("--polling", is_flag=True, help="Poll the folders (network shares without events).")
+@click.pass_context
+def watch_command(
+    ctx: click.Context,
+    folders: tuple[Path, ...],
+    feeds: tuple[str, ...],
+    interval: float,
+    command: str | None,
+    exec_timeout: float,
+    bell: bool,
+    polling: bool,
+) -> None:
+    """Ingest files dropped into DIRs and items of feeds as they come, until Ctrl-C.
+
+    A file is taken once it has stopped changing, then moved to DIR/.done/ (or
+    DIR/.rejected/ with a .reason file); nothing is deleted. Ctrl-C finishes the
+    current file and the queued hooks, then exits; a second Ctrl-C stops at once.
+    """
+    if not folders and not feeds:
+        raise click.UsageError("give at least one DIR or --feed URL")
+    for url in feeds:
+        check_url(url)
+    db_url = ctx.find_root().params.get("db_url")
+    log = EventLog(sys.stdout)
+    stop = threading.Event()
+    with Archive.open(str(db_url) if db_url else None) as archive:
+        hooks = HookRunner(command, log, timeout=exec_timeout) if command else None
+        report = Reporter(archive, log, hooks=hooks, bell=bell)
+        jobs: list[Callable[[threading.Event], None]] = []
+        if folders:
+            jobs.append(FolderWatcher(archive, folders, log, report, polling=polling).run)
+        if feeds:
+            jobs.append(FeedWatcher(archive, feeds, log, report, interval=interval).run)
+        failed = threading.Event()
+        threads = [
+            threading.Thread(target=_guarded, args=(job, stop, failed, log), name=f"watch-{n}")
+            for n, job in enumerate(jobs)
+        ]
+        with _stop_on_signals(stop):
+            for thread in threads:
+                thread.start()
+            while any(thread.is_alive() for thread in threads):
+                for thread in threads:
+                    thread.join(0.2)
+        if hooks is not None:
+            hooks.close()
+    log.emit("stopped")
+    if failed.is_set():
+        ctx.exit(1)
+
+
+def _guarded(
+    job: Callable[[threading.Event], None],
+    stop: threading.Event,
+    failed: threading.Event,
+    log: EventLog,
+) -> None:
+    """A watcher that dies takes the others down with it: half a watcher is worse than none."""
+    try:
+        job(stop)
+    except Exception as exc:
+        log.emit("error", reason=f"{type(exc).__name__}: {exc}")
+        failed.set()
+        stop.set()
+
+
+class _stop_on_signals:
+    """First Ctrl-C (or SIGTERM) asks the watchers to stop; a second one interrupts."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self._stop = stop
+        self._previous: dict[int, object] = {}
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self._stop.is_set():
+            raise KeyboardInterrupt
+        self._stop.set()
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._handle)
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
