@@ -6,6 +6,8 @@ store with `Document.from_sentences`). See docs/changelog-format.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from versions.align import Link, LinkKind, align, same_as_written, word_diff
 from versions.classify import classify
 from versions.model import Change, ChangeKind, ChangeLog, Document, Sentence, VersionRef
@@ -63,12 +65,12 @@ def _reading_order(links: list[Link], old_count: int) -> list[tuple[tuple[float,
     return placed
 
 
-def _untouched(link: Link, old: list[Sentence], new: list[Sentence]) -> bool:
+def _untouched(link: Link, old: Sequence[Sentence], new: Sequence[Sentence]) -> bool:
     """The common case, decided cheaply: an equal sentence written exactly the same."""
     return link.kind is LinkKind.EQUAL and old[link.old[0]].text == new[link.new[0]].text
 
 
-def _change(link: Link, old: list[Sentence], new: list[Sentence]) -> Change | None:
+def _change(link: Link, old: Sequence[Sentence], new: Sequence[Sentence]) -> Change | None:
     old_side = [old[i] for i in link.old]
     new_side = [new[j] for j in link.new]
     old_text = " ".join(s.text for s in old_side)

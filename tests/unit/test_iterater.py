@@ -40,7 +40,9 @@ def test_labelled_edits_are_found_and_marked() -> None:
     )
     assert ours.sentence_precision >= 0.99, figures
     assert ours.sentence_recall >= 0.99, figures
-    assert ours.mark_precision >= 0.90, figures
-    # IteraTeR labels a move as delete + add and often spans unchanged words; see the bench.
-    assert ours.mark_recall >= 0.84, figures
-    assert ours.mark_precision >= base.mark_precision + 0.25, figures
+    # Reached: marks P 0.941 R 0.890 (target 0.90 / 0.90). The recall left is IteraTeR
+    # labelling a move as delete + add (3.6 points) and labels spanning unchanged
+    # sentences (4.3 points); see the bench's breakdown.
+    assert ours.mark_precision >= 0.93, figures
+    assert ours.mark_recall >= 0.88, figures
+    assert ours.mark_precision >= base.mark_precision + 0.3, figures
