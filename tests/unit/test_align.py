@@ -114,3 +114,36 @@ def test_word_diff_reassembles_both_texts() -> None:
     diff = word_diff(old, new)
     assert "".join(t for op, t in diff if op <= 0) == old
     assert "".join(t for op, t in diff if op >= 0) == new
+
+
+def test_two_unchanged_words_between_edits_read_as_one_rewording() -> None:
+    assert word_diff(
+        "The results will also be announced this week.", "The results were announced on Monday."
+    ) == [
+        (0, "The results "),
+        (-1, "will also be announced this week"),
+        (1, "were announced on Monday"),
+        (0, "."),
+    ]
+
+
+def test_three_unchanged_words_between_edits_stay_visible() -> None:
+    pieces = word_diff(
+        "The army moved north on Monday night, officials said.",
+        "The army moved south on Monday night, officials told Reuters.",
+    )
+    assert (0, " on Monday night, officials ") in pieces
+
+
+def test_a_name_between_punctuation_edits_is_never_struck() -> None:
+    pieces = word_diff("The coach, Craig Handley , resigned.", "The coach Craig Handley resigned.")
+    assert all("Handley" not in text for op, text in pieces if op != 0)
+
+
+def test_a_hyphenated_compound_changes_as_whole_words() -> None:
+    assert word_diff("A 23 year old man was hurt.", "A 23-year-old man was hurt.") == [
+        (0, "A "),
+        (-1, "23 year old"),
+        (1, "23-year-old"),
+        (0, " man was hurt."),
+    ]
