@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -13,7 +14,8 @@ from typing import Any, NoReturn
 import click
 
 from versions.errors import WirediffError
-from versions.model import ChangeLog
+from versions.export import Format, render
+from versions.model import ChangeLog, Document
 from versions.service import (
     SAMPLES,
     Archive,
@@ -195,36 +197,129 @@ def log(ctx: click.Context, story: str, output_format: str) -> None:
 @click.argument("story")
 @click.argument("old", type=int, required=False)
 @click.argument("new", type=int, required=False)
-@FORMAT
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown", "html"]),
+    default="text",
+    show_default=True,
+    help="text: one sentence a line, git's word-diff marks; json: the change log (README.md).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text diff; auto: on a terminal, unless NO_COLOR is set.",
+)
 @click.pass_context
 def diff(
-    ctx: click.Context, story: str, old: int | None, new: int | None, output_format: str
+    ctx: click.Context,
+    story: str,
+    old: int | None,
+    new: int | None,
+    output_format: str,
+    color: str,
 ) -> None:
     """What changed in STORY from version OLD to NEW (default: latest against the one before)."""
     with _open(ctx) as archive:
         changes = archive.compare(story, old, new)
-    if output_format == "json":
-        click.echo(json.dumps(changes.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(render_text(changes), nl=False)
+        if output_format == "json":
+            click.echo(json.dumps(changes.to_dict(), ensure_ascii=False, indent=2))
+            return
+        documents = _documents(archive, [changes])
+    fmt: Format = "text" if output_format == "text" else _EXPORT_FORMATS[output_format]
+    text = render([changes], fmt, color=_use_color(color), documents=documents)
+    click.echo(text, nl=not text.endswith("\n"), color=True)
 
 
-def render_text(changes: ChangeLog) -> str:
-    """Plain text: a header, then one line per changed sentence with its kind and tags."""
-    old, new = changes.old, changes.new
-    lines = [
-        f"{changes.story_key}: v{old.version} {old.label or ''} → v{new.version} {new.label or ''}",
-        f"{changes.story_title}",
-        "",
+def _use_color(choice: str) -> bool:
+    """git's rule: `always` and `never` win; `auto` colours a terminal unless NO_COLOR is set."""
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _documents(archive: Archive, changelogs: list[ChangeLog]) -> list[tuple[Document, Document]]:
+    """The (old, new) documents of each change log, for paragraph numbers as editors count."""
+    story = changelogs[0].story_key if changelogs else None
+    if story is None:
+        return []
+    numbers = [n for log in changelogs for n in (log.old.version, log.new.version) if n]
+    documents = archive.documents(story, numbers)
+    return [
+        (documents[log.old.version or 0], documents[log.new.version or 0]) for log in changelogs
     ]
-    for change in changes.changes:
-        tags = f" [{', '.join(change.tags)}]" if change.tags else ""
-        lines.append(f"{change.kind.upper()} ({change.section}){tags}")
-        lines.extend(f"  - {text}" for text in change.old)
-        lines.extend(f"  + {text}" for text in change.new)
-    if not changes.changes:
-        lines.append("no change")
-    return "\n".join(lines) + "\n"
+
+
+_EXPORT_FORMATS: dict[str, Format] = {
+    "markdown": "markdown",
+    "html": "html",
+    "json": "json",
+    "csv": "csv",
+}
+
+
+@cli.command()
+@click.argument("story")
+@click.option("--from", "first", type=click.IntRange(min=1), metavar="A", help="First version.")
+@click.option("--to", "last", type=click.IntRange(min=1), metavar="B", help="Last version.")
+@click.option(
+    "--pair",
+    type=(click.IntRange(min=1), click.IntRange(min=1)),
+    metavar="A B",
+    help="Only version A against version B (any two).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(_EXPORT_FORMATS)),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.pass_context
+def export(
+    ctx: click.Context,
+    story: str,
+    first: int | None,
+    last: int | None,
+    pair: tuple[int, int] | None,
+    output_format: str,
+    output: Path | None,
+) -> None:
+    """The change log of STORY to hand on: one section per consecutive pair of versions.
+
+    By default the whole history; --from/--to bound it, --pair compares any two versions.
+    JSON is a list of what `diff --format json` prints; CSV has one row per change.
+    """
+    if pair is not None and (first is not None or last is not None):
+        raise click.UsageError("--pair cannot be combined with --from/--to")
+    with _open(ctx) as archive:
+        if pair is not None:
+            changelogs = [archive.compare(story, *pair)]
+        else:
+            changelogs = archive.history(story, first, last)
+            if not changelogs:
+                key = archive.story(story).key
+                raise WirediffError(f"{key}: one version only in that range, nothing to compare")
+        documents = _documents(archive, changelogs)
+    text = render(changelogs, _EXPORT_FORMATS[output_format], documents=documents)
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        # newline="": CSV rows end in \r\n as the csv module wrote them
+        output.write_text(text if text.endswith("\n") else text + "\n", "utf-8", newline="")
+    except OSError as exc:
+        raise WirediffError(f"{output}: {exc.strerror or exc}") from exc
+    pairs = f"{len(changelogs)} version pair{'s' if len(changelogs) != 1 else ''}"
+    click.echo(f"wrote {output} ({pairs})", err=True)
 
 
 @cli.command()
@@ -249,24 +344,38 @@ def tui(ctx: click.Context) -> None:
 @cli.command()
 @click.option("--no-tui", is_flag=True, help="Only load the samples and list the stories.")
 def demo(no_tui: bool) -> None:
-    """Load the wire-text samples (samples/*/*.txt) into a fresh SQLite file, open the UI.
+    """Load the samples into a fresh SQLite file and open the UI.
 
-    The file is made in a new temporary directory; its URL is printed to reopen it.
+    The wire-text versions (samples/*/*.txt) go in first, then the same stories as ninjs,
+    NewsML-G2 and RSS (samples/formats, samples/feeds), which are recognised as versions
+    already stored. The file is made in a new temporary directory; its URL is printed.
     """
     if not SAMPLES.is_dir():
         raise WirediffError(f"no samples at {SAMPLES}")
     url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='wirediff-demo-')) / 'wirediff.db'}"
     with Archive.open(url) as archive:
-        results = list(archive.ingest_paths(sorted(SAMPLES.glob("*/*.txt"))))
+        results = list(archive.ingest_paths(demo_files()))
         rows = archive.stories()
     added = sum(result.status == "added" for result in results)
-    click.echo(f"{added} versions of {len(rows)} stories in {url}")
+    same = sum(result.status == "unchanged" for result in results)
+    click.echo(
+        f"{added} versions of {len(rows)} stories in {url} "
+        f"({same} deliveries in other formats recognised)"
+    )
     if no_tui:
         for row in rows:
             click.echo(_story_line(row))
         click.echo(f"browse them with: wirediff --db {url}")
         return
     _run_tui(url)
+
+
+def demo_files() -> list[Path]:
+    """Plain wire text first, in file order (it carries no time of its own), then the rest."""
+    structured = [SAMPLES / "formats", SAMPLES / "feeds"]
+    return sorted(SAMPLES.glob("*/*.txt")) + [
+        Path(path) for path in input_files(d for d in structured if d.is_dir())
+    ]
 
 
 @cli.group()

@@ -7,6 +7,7 @@ SQL stays in `versions.store`.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -125,6 +126,8 @@ class VersionRow:
     advisory: str | None
     counts: ChangeCounts | None  # against the previous version; None for version 1
     id: int
+    format: str = "text"
+    item_index: int | None = None  # which item of the delivered file (`Archive.raw`) it is
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +138,8 @@ class VersionRow:
             "headline": self.headline,
             "advisory": self.advisory,
             "counts": self.counts.to_dict() if self.counts else None,
+            "format": self.format,
+            "item_index": self.item_index,
         }
 
 
@@ -293,7 +298,8 @@ class Archive:
         except RejectedInput as exc:
             return [_rejected(source, exc.reason)]
         return [
-            self._ingest_document(document, data, source, story, received) for document in documents
+            self._ingest_document(document, index, data, source, story, received)
+            for index, document in enumerate(documents)
         ]
 
     def ingest_paths(
@@ -308,7 +314,13 @@ class Archive:
             yield from self.ingest(data, source=path, story=story)
 
     def _ingest_document(
-        self, document: Document, raw: bytes, source: str, story_key: str | None, received: datetime
+        self,
+        document: Document,
+        item_index: int,
+        raw: bytes,
+        source: str,
+        story_key: str | None,
+        received: datetime,
     ) -> IngestResult:
         if not document.text.strip():
             return _rejected(source, "no text in the item")
@@ -325,14 +337,18 @@ class Archive:
             session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             story = self._resolve_story(session, story_key, meta, signature, headline_key)
             if story is not None:
-                same = repository.same_version(session, story.id, content_hash, meta.label)
+                existing = repository.versions_of(session, story.id)
+                same = _same_item(existing, document) or repository.same_version(
+                    session, story.id, content_hash, meta.label
+                )
                 if same is not None:
+                    _learn_identity(same, meta)
                     return IngestResult(
                         source, "unchanged", story.key, same.number, None, None, same.headline
                     )
             else:
                 story = self._new_story(session, story_key or slugify(headline), meta, received)
-            existing = repository.versions_of(session, story.id)
+                existing = []
             number = _position(existing, meta, created)
             if number <= len(existing):
                 repository.make_room(session, story.id, number)
@@ -352,6 +368,7 @@ class Archive:
                 source=source,
                 format=meta.format,
                 raw=raw,
+                item_index=item_index,
                 encoding=meta.encoding,
                 text=document.text,
                 content_hash=content_hash,
@@ -488,7 +505,11 @@ class Archive:
             return self._load_document(session, self._find_version(session, story, number))
 
     def raw(self, story_key: str, number: int) -> bytes:
-        """The version's bytes exactly as they were received."""
+        """The bytes of the delivery the version came in, exactly as received.
+
+        A feed or a NewsML-G2 newsMessage holds several items: `VersionRow.item_index` says
+        which one, in `versions.readers.read` order.
+        """
         with self._sessions() as session:
             story = self._find_story(session, story_key)
             return self._find_version(session, story, number).raw
@@ -503,14 +524,41 @@ class Archive:
                 old = max(new - 1, 1)
             old_version = self._find_version(session, story, old)
             new_version = self._find_version(session, story, new)
-            return compare_documents(
+            return self._changelog(
+                story,
+                old_version,
+                new_version,
                 self._load_document(session, old_version),
                 self._load_document(session, new_version),
-                story_key=story.key,
-                story_title=story.title,
-                old_ref=VersionRef(old_version.number, old_version.label),
-                new_ref=VersionRef(new_version.number, new_version.label),
             )
+
+    def history(
+        self, story_key: str, first: int | None = None, last: int | None = None
+    ) -> list[ChangeLog]:
+        """Each consecutive pair from version `first` (default 1) to `last` (default the latest)."""
+        with self._sessions() as session:
+            story = self._find_story(session, story_key)
+            first = 1 if first is None else first
+            last = story.version_count if last is None else last
+            if first > last:
+                raise UnknownVersion(f"versions {first}..{last} of {story.key}: {first} > {last}")
+            versions = [self._find_version(session, story, n) for n in range(first, last + 1)]
+            documents = [self._load_document(session, version) for version in versions]
+            return [
+                self._changelog(story, old, new, old_document, new_document)
+                for (old, old_document), (new, new_document) in itertools.pairwise(
+                    zip(versions, documents, strict=True)
+                )
+            ]
+
+    def documents(self, story_key: str, numbers: Iterable[int]) -> dict[int, Document]:
+        """Several versions' documents by number, read in one go (exports number paragraphs)."""
+        with self._sessions() as session:
+            story = self._find_story(session, story_key)
+            return {
+                number: self._load_document(session, self._find_version(session, story, number))
+                for number in sorted(set(numbers))
+            }
 
     def search(self, words: str, *, limit: int = 50) -> list[SearchHit]:
         terms = re.findall(r"\w+", words)
@@ -559,6 +607,23 @@ class Archive:
             )
         return version
 
+    def _changelog(
+        self,
+        story: Story,
+        old: Version,
+        new: Version,
+        old_document: Document,
+        new_document: Document,
+    ) -> ChangeLog:
+        return compare_documents(
+            old_document,
+            new_document,
+            story_key=story.key,
+            story_title=story.title,
+            old_ref=VersionRef(old.number, old.label),
+            new_ref=VersionRef(new.number, new.label),
+        )
+
     def _load_document(self, session: Session, version: Version) -> Document:
         sentences = [
             Sentence(
@@ -583,6 +648,51 @@ class Archive:
 
 def _rejected(source: str, reason: str) -> IngestResult:
     return IngestResult(source, "rejected", None, None, reason, None, None)
+
+
+def _same_item(existing: list[Version], document: Document) -> Version | None:
+    """The stored version this item is another delivery of (another format, a feed), if any.
+
+    With the same guid: the same agency version number when both carry one; else, in another
+    format, the same creation time and label (a feed item edited in place keeps its time and
+    its format: that is an update). Failing that, the same label and the same text apart from
+    the summary bullets, when only one of the two has bullets (feeds drop them).
+    """
+    meta = document.meta
+    for version in existing:
+        if not meta.guid or version.guid != meta.guid:
+            continue
+        if meta.version is not None and version.agency_version is not None:
+            same = version.agency_version == meta.version
+        else:
+            same = (
+                version.format != meta.format
+                and version.created_at == meta.created
+                and version.label == meta.label
+            )
+        if same:
+            return version
+    bullets = [p.text for p in document.paragraphs if p.kind is ParagraphKind.BULLET]
+    text = _without_lines(document.text, bullets)
+    for version in existing:
+        if version.label != meta.label or bool(version.summary) == bool(bullets):
+            continue
+        if _without_lines(version.text, version.summary.splitlines()) == text:
+            return version
+    return None
+
+
+def _without_lines(text: str, lines: list[str]) -> str:
+    drop = set(lines)
+    return "\n".join(line for line in text.splitlines() if line not in drop)
+
+
+def _learn_identity(version: Version, meta: ItemMeta) -> None:
+    """A stored version delivered again with its guid and number (plain text first) keeps them."""
+    if version.guid is None and meta.guid is not None:
+        version.guid = meta.guid
+    if version.agency_version is None and meta.version is not None:
+        version.agency_version = meta.version
 
 
 def _position(existing: list[Version], meta: ItemMeta, created: datetime) -> int:
@@ -623,6 +733,8 @@ def _version_row(version: Version, story_key: str) -> VersionRow:
         advisory=version.advisory,
         counts=ChangeCounts.from_dict(version.counts) if version.counts else None,
         id=version.id,
+        format=version.format,
+        item_index=version.item_index,
     )
 
 

@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from versions.cli import cli
+from versions.readers import read
+from versions.service import Archive
 
 
 def run(db_url: str, *args: str, input: bytes | None = None) -> tuple[int, str, str]:
@@ -79,7 +81,7 @@ def test_stories_log_and_diff_as_json(db_url: str, samples: Path) -> None:
 
     code, out, _ = run(db_url, "diff", prefix)
     assert code == 0
-    assert out.startswith(f"{story['key']}: v3 ")
+    assert out.startswith(f"{story['title']}: v3 (CORRECTED-UPDATE 1) → v4 (UPDATE 2)\n")
 
 
 def test_errors_are_one_line_on_stderr(db_url: str, samples: Path) -> None:
@@ -98,7 +100,8 @@ def test_usage_errors_exit_2() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["ingest"], ["stories"], ["log"], ["diff"], ["search"], ["demo"], ["db"]]
+    "command",
+    [[], ["ingest"], ["stories"], ["log"], ["diff"], ["export"], ["search"], ["demo"], ["db"]],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
@@ -123,7 +126,18 @@ def test_demo_loads_the_samples_without_the_ui(samples: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", "--no-tui"])
     assert result.exit_code == 0, result.output
     stories = {p.parent.name for p in samples.glob("*/*.txt")}
-    assert f"of {len(stories)} stories" in result.stdout.splitlines()[0]
+    first = result.stdout.splitlines()[0]
+    assert f"of {len(stories)} stories" in first
+
+    # every ninjs, NewsML-G2 and RSS item is a twin of a stored wire-text version
+    structured = [p for d in ("formats", "feeds") for p in (samples / d).glob("*") if p.is_file()]
+    twins = sum(len(read(p.read_bytes(), str(p))) for p in structured)
+    assert first.startswith(f"{len(list(samples.glob('*/*.txt')))} versions ")
+    assert f"({twins} deliveries in other formats recognised)" in first
+    url = result.stdout.splitlines()[-1].removeprefix("browse them with: wirediff --db ")
+    with Archive.open(url) as archive:
+        labels = [v.label for v in archive.versions("biden")]
+    assert labels == [None, "UPDATE 1", "UPDATE 2", "UPDATE 3", "REFILE-UPDATE 3", "UPDATE 4"]
 
 
 def test_the_installed_command_runs(tmp_path: Path, samples: Path) -> None:

@@ -6,6 +6,7 @@ as U+FFFD in the terminal, formula-like CSV cells defused.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -16,6 +17,15 @@ from versions.model import ChangeLog, Document
 
 Format = Literal["markdown", "html", "json", "csv", "text"]
 FORMATS: tuple[Format, ...] = ("markdown", "html", "json", "csv", "text")
+EXTENSIONS: dict[Format, str] = {
+    "markdown": "md",
+    "html": "html",
+    "json": "json",
+    "csv": "csv",
+    "text": "txt",
+}
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+KEY_LENGTH = 80
 
 
 def render(
@@ -45,4 +55,10 @@ def render(
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "Format", "advisory_line", "render"]
+def safe_filename(story_key: str, fmt: Format, pair: tuple[int, int]) -> str:
+    """`wirediff-<story-key>-v<A>-v<B>.<ext>`: the key cut to [a-z0-9-], so never a path."""
+    key = _UNSAFE.sub("-", story_key.lower()).strip("-")[:KEY_LENGTH].strip("-") or "story"
+    return f"wirediff-{key}-v{pair[0]}-v{pair[1]}.{EXTENSIONS[fmt]}"
+
+
+__all__ = ["FORMATS", "Format", "advisory_line", "render", "safe_filename"]

@@ -110,7 +110,10 @@ class Version(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(16))
-    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # the whole delivery, as received
+    # which item of the delivery this version is (an RSS file, a newsMessage holds several);
+    # null for versions stored before it was recorded
+    item_index: Mapped[int | None] = mapped_column(Integer)
     encoding: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
