@@ -1,6 +1,9 @@
 """The shell diff, like `git diff --word-diff=color`: a header per version pair, a hunk line
 per change naming where it is and its tags, then one sentence a line.
 
+Unlike the change logs, which group changes by kind for a reader of a report, the shell diff
+keeps the engine's reading order (headline first, trailer last), as `git diff` keeps file order.
+
 Plain (`color=False`) marks are git's `[-deleted-]{+inserted+}`; coloured output uses bare
 ANSI codes (red deletions, green insertions, cyan hunk lines, yellow flags).
 """
@@ -14,7 +17,6 @@ from versions.export.layout import (
     Pair,
     Piece,
     flags,
-    grouped,
     lines,
     pair_name,
     story_name,
@@ -45,10 +47,9 @@ def render(pairs: Sequence[Pair], *, color: bool) -> str:
             out.append(visible(line))
         if not changelog.changes:
             out.append("No changes.")
-        for _, changes in grouped(changelog.changes):
-            for change in changes:
-                out.append(_hunk(change, pair, paint))
-                out += [_pieces(line, color) for line in lines(change)]
+        for change in changelog.changes:
+            out.append(_hunk(change, pair, paint))
+            out += [_pieces(line, color) for line in lines(change)]
     return "\n".join(out) + "\n"
 
 
