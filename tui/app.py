@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui.messages import ArchiveChanged
+from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
 from tui.screens.stories import StoriesScreen
 from tui.screens.story import StoryScreen
@@ -103,6 +104,9 @@ class WirediffApp(App[None]):
         """The palette lists the screen's own actions as well as Textual's."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Dark / light", "Switch theme (ctrl+t)", self.action_toggle_theme)
+        if isinstance(screen, DiffScreen):
+            for title, export in screen.export_commands():
+                yield SystemCommand(title, "Write it to the working directory", export)
         seen: set[str] = set()
         for binding in getattr(screen, "BINDINGS", []):
             if not isinstance(binding, Binding) or binding.description in seen:

@@ -3,7 +3,8 @@
 A ChangeLog lists changes only; the equal sentences between them come from the two
 documents.  Removed sentences have no place in the new version, so they are put next
 to their surviving neighbours from the same old paragraph (or, when the whole
-paragraph went, as a paragraph of their own after the previous surviving one).
+paragraph went, as a paragraph of their own after the previous surviving one).  A moved
+sentence is shown where it is now, and its ghost where it was, placed the same way.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Segment:
     text_old: str
     text_new: str
     change: int | None = None  # index into ChangeLog.changes
+    ghost: bool = False  # where a moved sentence used to be; the change itself is elsewhere
 
 
 @dataclass
@@ -32,7 +34,7 @@ class Block:
 
     @property
     def changes(self) -> list[int]:
-        return [s.change for s in self.segments if s.change is not None]
+        return [s.change for s in self.segments if s.change is not None and not s.ghost]
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def layout(changelog: ChangeLog, old_doc: Document, new_doc: Document) -> DiffLa
     whole: dict[int, list[int]] = {}  # new index (or -1) → removed paragraphs after its block
     for n in body_changes:
         change = changes[n]
-        if change.new_index or not change.old_index:
+        if not change.old_index or (change.new_index and change.kind is not ChangeKind.MOVED):
             continue
         first = change.old_index[0]
         paragraph = old[first].paragraph if first < len(old) else None
@@ -99,7 +101,7 @@ def layout(changelog: ChangeLog, old_doc: Document, new_doc: Document) -> DiffLa
             whole.setdefault(max(anchors, default=-1), []).append(n)
 
     def removed_segment(n: int) -> Segment:
-        return Segment(" ".join(changes[n].old), "", n)
+        return Segment(" ".join(changes[n].old), "", n, ghost=changes[n].kind is ChangeKind.MOVED)
 
     blocks: list[Block] = []
     removed_blocks: dict[int, list[Block]] = {}

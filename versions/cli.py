@@ -301,15 +301,10 @@ def export(
     if pair is not None and (first is not None or last is not None):
         raise click.UsageError("--pair cannot be combined with --from/--to")
     with _open(ctx) as archive:
-        if pair is not None:
-            changelogs = [archive.compare(story, *pair)]
-        else:
-            changelogs = archive.history(story, first, last)
-            if not changelogs:
-                key = archive.story(story).key
-                raise WirediffError(f"{key}: one version only in that range, nothing to compare")
-        documents = _documents(archive, changelogs)
-    text = render(changelogs, _EXPORT_FORMATS[output_format], documents=documents)
+        exported = archive.export(
+            story, _EXPORT_FORMATS[output_format], pair=pair, first=first, last=last
+        )
+    text = exported.text
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
@@ -318,7 +313,7 @@ def export(
         output.write_text(text if text.endswith("\n") else text + "\n", "utf-8", newline="")
     except OSError as exc:
         raise WirediffError(f"{output}: {exc.strerror or exc}") from exc
-    pairs = f"{len(changelogs)} version pair{'s' if len(changelogs) != 1 else ''}"
+    pairs = f"{exported.pairs} version pair{'s' if exported.pairs != 1 else ''}"
     click.echo(f"wrote {output} ({pairs})", err=True)
 
 

@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from versions import threading
 from versions.compare import compare as compare_documents
-from versions.errors import AmbiguousStory, RejectedInput, UnknownStory, UnknownVersion
+from versions.errors import (
+    AmbiguousStory,
+    RejectedInput,
+    UnknownStory,
+    UnknownVersion,
+    WirediffError,
+)
+from versions.export import Format, advisory_line, render, safe_filename
 from versions.model import (
     ChangeKind,
     ChangeLog,
@@ -173,6 +180,21 @@ class SearchHit:
     last_update: datetime
 
 
+@dataclass(frozen=True)
+class Export:
+    """A rendered change log and what it covers, to write or to print."""
+
+    story_key: str
+    format: Format
+    text: str
+    span: tuple[int, int]  # the first old and the last new version compared
+    pairs: int
+
+    @property
+    def filename(self) -> str:
+        return safe_filename(self.story_key, self.format, self.span)
+
+
 STDIN = "-"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SNIPPET_CONTEXT = 60
@@ -180,7 +202,12 @@ _SLUG_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def input_files(paths: Iterable[str | Path]) -> list[str]:
-    """Files named and files under directories (recursive, name order); "-" is stdin."""
+    """Files named and files under directories (recursive, name order); "-" is stdin.
+
+    A dangling or looping symlink under a directory is listed too, so that reading it
+    reports it rejected instead of passing over it in silence; directory symlinks are
+    not followed, so a loop cannot recurse.
+    """
     result: list[str] = []
     for path in paths:
         if str(path) == STDIN:
@@ -189,11 +216,17 @@ def input_files(paths: Iterable[str | Path]) -> list[str]:
         path = Path(path)
         if path.is_dir():
             result.extend(
-                str(p) for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p, path)
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if (p.is_file() or _dangling(p)) and not _hidden(p, path)
             )
         else:
             result.append(str(path))
     return result
+
+
+def _dangling(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -334,7 +367,7 @@ class Archive:
         created = meta.created or received
 
         with self._sessions() as session, session.begin():
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            repository.lock_for_ingest(session)
             story = self._resolve_story(session, story_key, meta, signature, headline_key)
             if story is not None:
                 existing = repository.versions_of(session, story.id)
@@ -536,6 +569,11 @@ class Archive:
         self, story_key: str, first: int | None = None, last: int | None = None
     ) -> list[ChangeLog]:
         """Each consecutive pair from version `first` (default 1) to `last` (default the latest)."""
+        return [changelog for changelog, _, _ in self._history(story_key, first, last)]
+
+    def _history(
+        self, story_key: str, first: int | None, last: int | None
+    ) -> list[tuple[ChangeLog, Document, Document]]:
         with self._sessions() as session:
             story = self._find_story(session, story_key)
             first = 1 if first is None else first
@@ -545,11 +583,65 @@ class Archive:
             versions = [self._find_version(session, story, n) for n in range(first, last + 1)]
             documents = [self._load_document(session, version) for version in versions]
             return [
-                self._changelog(story, old, new, old_document, new_document)
+                (
+                    self._changelog(story, old, new, old_document, new_document),
+                    old_document,
+                    new_document,
+                )
                 for (old, old_document), (new, new_document) in itertools.pairwise(
                     zip(versions, documents, strict=True)
                 )
             ]
+
+    def advisories(self, story_key: str) -> dict[int, str]:
+        """The advisory line generated for each version after the first, by version number.
+
+        "" for a version that changed nothing. Costs a comparison per version.
+        """
+        return {
+            changelog.new.version or 0: advisory_line(changelog, old, new)
+            for changelog, old, new in self._history(story_key, None, None)
+        }
+
+    def export(
+        self,
+        story_key: str,
+        fmt: Format,
+        *,
+        pair: tuple[int, int] | None = None,
+        first: int | None = None,
+        last: int | None = None,
+    ) -> Export:
+        """The change log to hand on: version A against B (`pair`), else each consecutive
+        pair from `first` to `last` (default: the whole history).
+
+        Paragraphs are numbered as editors count them (the documents go to the renderer).
+        """
+        if pair is not None:
+            with self._sessions() as session:
+                story = self._find_story(session, story_key)
+                old_version = self._find_version(session, story, pair[0])
+                new_version = self._find_version(session, story, pair[1])
+                old_document = self._load_document(session, old_version)
+                new_document = self._load_document(session, new_version)
+                triples = [
+                    (
+                        self._changelog(
+                            story, old_version, new_version, old_document, new_document
+                        ),
+                        old_document,
+                        new_document,
+                    )
+                ]
+        else:
+            triples = self._history(story_key, first, last)
+            if not triples:
+                key = self.story(story_key).key
+                raise WirediffError(f"{key}: one version only in that range, nothing to compare")
+        changelogs = [changelog for changelog, _, _ in triples]
+        text = render(changelogs, fmt, documents=[(old, new) for _, old, new in triples])
+        span = (changelogs[0].old.version or 0, changelogs[-1].new.version or 0)
+        return Export(changelogs[0].story_key or story_key, fmt, text, span, len(changelogs))
 
     def documents(self, story_key: str, numbers: Iterable[int]) -> dict[int, Document]:
         """Several versions' documents by number, read in one go (exports number paragraphs)."""
@@ -752,6 +844,7 @@ def _snippet(text: str, terms: list[str]) -> str:
 __all__ = [
     "Archive",
     "ChangeCounts",
+    "Export",
     "IngestResult",
     "SearchHit",
     "StoryRow",

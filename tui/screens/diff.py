@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -11,28 +13,37 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
-from tui.export import export_changelog
+from tui.export import FORMAT_NAMES, SCOPE_NAMES, Scope, write_new
+from tui.screens.export import Choice, ExportScreen, choices
 from tui.text import plain
 from tui.widgets.diff_view import DiffView
 from tui.widgets.summary_bar import SummaryBar
+from versions.errors import WirediffError
+from versions.export import Format
+from versions.model import ChangeLog, Document
 
 if TYPE_CHECKING:
     from tui.app import WirediffApp
+
+Pair = tuple[int, int]
 
 
 class DiffScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "step(1)", "Next change"),
-        Binding("p", "step(-1)", "Prev change"),
+        Binding("p", "step(-1)", "Prev change", show=False),
         Binding("t", "toggle_mode", "Inline/side"),
         Binding("s", "toggle_mode", "Inline/side", show=False),
         Binding("right_square_bracket", "pair(1)", "Next pair"),
-        Binding("left_square_bracket", "pair(-1)", "Prev pair"),
-        Binding("c", "toggle_cosmetic", "Cosmetic"),
+        Binding("left_square_bracket", "pair(-1)", "Prev pair", show=False),
+        Binding("c", "toggle_cosmetic", "Cosmetic", show=False),
         Binding("f", "filter", "Filter"),
         Binding("slash", "find", "Find"),
-        Binding("e", "export", "Export"),
+        Binding("e", "export('pair')", "Export"),
+        Binding("E", "export('history')", "Export history", show=False),
+        Binding("x", "export_as", "Export as…", show=False),
         Binding("j", "scroll(1)", "Down", show=False),
         Binding("k", "scroll(-1)", "Up", show=False),
         Binding("question_mark", "app.help", "Help"),
@@ -54,6 +65,10 @@ class DiffScreen(Screen[None]):
         self.new = new
         self.numbers = numbers
         self.search = search
+        # The story's documents and change logs seen so far: a pair switch reads no database
+        # when the neighbours were fetched in the background after the last one.
+        self.documents: dict[int, Document] = {}
+        self.changelogs: dict[Pair, ChangeLog] = {}
 
     @property
     def wirediff(self) -> WirediffApp:
@@ -68,28 +83,62 @@ class DiffScreen(Screen[None]):
         yield DiffView(id="diff")
         yield Static(id="diff-status")
         yield Input(placeholder="Find in this story (enter: next match, esc: close)", id="find")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#find", Input).display = False
         self.load()
         view = self.query_one(DiffView)
-        view.focus()
+        self.set_focus(view)
         if self.search:
             self.call_after_refresh(self._find, self.search)
 
     def load(self) -> None:
-        """Fetch and show the pair; version 1 alone is shown as it reads, with no changes."""
-        archive = self.wirediff.archive
+        """Show the pair; version 1 alone is shown as it reads, with no changes."""
         old = self.old if self.old is not None else self.new
-        changelog = archive.compare(self.story_key, old, self.new)
-        old_doc = archive.document(self.story_key, old)
-        new_doc = old_doc if old == self.new else archive.document(self.story_key, self.new)
+        changelog = self.changelogs.get((old, self.new))
+        if changelog is None:
+            changelog = self.wirediff.archive.compare(self.story_key, old, self.new)
+            self.changelogs[old, self.new] = changelog
+        missing = {old, self.new} - self.documents.keys()
+        if missing:
+            self.documents.update(self.wirediff.archive.documents(self.story_key, missing))
         view = self.query_one(DiffView)
-        view.show(changelog, old_doc, new_doc)
+        view.show(changelog, self.documents[old], self.documents[self.new])
         self.title = changelog.story_title or self.story_key
         self.sub_title = f"v{old} → v{self.new}" if self.old is not None else f"v{self.new}"
         self.draw_status("first version: nothing to compare" if self.old is None else "")
+        self.call_after_refresh(self._prefetch)
+
+    def _neighbours(self) -> list[Pair]:
+        """The pairs `[` and `]` lead to from here, not fetched yet."""
+        pairs = []
+        for step in (1, -1):
+            new = self.new + step
+            old = (self.old + step) if self.old is not None else new - 1
+            if {old, new} <= set(self.numbers) and (old, new) not in self.changelogs:
+                pairs.append((old, new))
+        return pairs
+
+    def _prefetch(self) -> None:
+        pairs = self._neighbours()
+        if pairs:
+            self.run_worker(
+                partial(self._fetch, pairs), thread=True, exclusive=True, group="prefetch"
+            )
+
+    def _fetch(self, pairs: list[Pair]) -> None:
+        """In a thread: the neighbouring pairs' change logs and documents, handed to the screen."""
+        archive = self.wirediff.archive
+        changelogs = {pair: archive.compare(self.story_key, *pair) for pair in pairs}
+        wanted = {n for pair in pairs for n in pair} - self.documents.keys()
+        documents = archive.documents(self.story_key, wanted)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._keep, changelogs, documents)
+
+    def _keep(self, changelogs: dict[Pair, ChangeLog], documents: dict[int, Document]) -> None:
+        self.changelogs.update(changelogs)
+        self.documents.update(documents)
 
     def draw_status(self, note: str = "") -> None:
         view = self.query_one(DiffView)
@@ -166,7 +215,7 @@ class DiffScreen(Screen[None]):
     def action_find(self) -> None:
         find = self.query_one("#find", Input)
         find.display = True
-        find.focus()
+        self.set_focus(find)
 
     @on(Input.Submitted, "#find")
     def _find_submitted(self, event: Input.Submitted) -> None:
@@ -177,19 +226,64 @@ class DiffScreen(Screen[None]):
         found = view.find(words)
         if words and not found:
             self.draw_status(f"“{words}” is not in these two versions")
+        elif words:
+            times = f"{found} time{'s' if found != 1 else ''}"
+            self.draw_status(f"found “{words}” {times} · enter: next paragraph")
         else:
-            self.draw_status(f"found “{words}”" if words else "")
+            self.draw_status()
 
-    def action_export(self) -> None:
-        view = self.query_one(DiffView)
-        path = export_changelog(view.changelog, Path.cwd())
-        self.notify(f"Exported to {path}", title="Export", markup=False)
+    @on(DiffView.CurrentChanged)
+    def _clicked(self) -> None:
+        self.draw_status()
+
+    # Export
+
+    def action_export(self, scope: Scope, fmt: Format = "markdown") -> None:
+        """Write this pair or the whole history to a new file here, in a thread."""
+        if len(self.numbers) < 2:
+            self.notify("One version only: nothing to export.", title="Export")
+            return
+        if scope == "pair" and self.old is None:
+            self.notify("Version 1 alone: pick a pair to export, or E for the history.")
+            return
+        self.run_worker(partial(self._export, scope, fmt), thread=True, group="export")
+
+    def _export(self, scope: Scope, fmt: Format) -> None:
+        pair = (self.old, self.new) if scope == "pair" and self.old is not None else None
+        try:
+            exported = self.wirediff.archive.export(self.story_key, fmt, pair=pair)
+            path = write_new(Path.cwd(), exported.filename, exported.text)
+        except (WirediffError, OSError) as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="Export failed", severity="error", markup=False
+            )
+            return
+        what = f"{FORMAT_NAMES[fmt]}, {SCOPE_NAMES[scope]}"
+        self.app.call_from_thread(
+            self.notify,
+            f"Wrote {path.name} ({what}) in {path.parent}",
+            title="Export",
+            markup=False,
+            timeout=8,
+        )
+
+    def action_export_as(self) -> None:
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self.action_export(*choice)
+
+        self.app.push_screen(ExportScreen(), chosen)
+
+    def export_commands(self) -> Iterator[tuple[str, Callable[[], None]]]:
+        """ "Export pair as HTML"… for the command palette."""
+        for title, (scope, fmt) in choices():
+            yield title, partial(self.action_export, scope, fmt)
 
     def action_back(self) -> None:
         """Close the find box if it is open, else go back to the story."""
         find = self.query_one("#find", Input)
         if find.display:
             find.display = False
-            self.query_one(DiffView).focus()
+            self.set_focus(self.query_one(DiffView))
             return
         self.app.pop_screen()

@@ -39,7 +39,7 @@ class FilterScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         options.highlighted = options.get_option_index(self.only or EVERY)
-        options.focus()
+        self.set_focus(options)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

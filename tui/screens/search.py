@@ -43,7 +43,7 @@ class SearchScreen(Screen[None]):
         yield Input(placeholder="Words to find in any version of any story, then Enter", id="words")
         yield RowTable(id="hits")
         yield Static(id="search-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Search the archive"
@@ -52,7 +52,7 @@ class SearchScreen(Screen[None]):
         table.add_column("First in", key="version")
         table.add_column("Updated", key="updated")
         table.add_column("Where", key="snippet")
-        self.query_one("#words", Input).focus()
+        self.set_focus(self.query_one("#words", Input))
 
     @on(Input.Submitted, "#words")
     def _search(self, event: Input.Submitted) -> None:
@@ -74,10 +74,10 @@ class SearchScreen(Screen[None]):
         status.append("” · Enter opens the version where they first appeared")
         self.query_one("#search-status", Static).update(status)
         if self.hits:
-            table.focus()
+            self.set_focus(table)
 
     def action_focus_input(self) -> None:
-        self.query_one("#words", Input).focus()
+        self.set_focus(self.query_one("#words", Input))
 
     @on(DataTable.RowSelected, "#hits")
     def _open(self, event: DataTable.RowSelected) -> None:

@@ -70,7 +70,7 @@ class StoriesScreen(Screen[None]):
         yield Input(placeholder="Filter stories by headline or key (/)", id="filter")
         yield RowTable(id="stories")
         yield Static(id="stories-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "wirediff"
@@ -85,7 +85,7 @@ class StoriesScreen(Screen[None]):
         if show_key:
             table.add_column("Key", key="key", width=40)
         self.load()
-        table.focus()
+        self.set_focus(table)
 
     # Loading
 
@@ -129,7 +129,8 @@ class StoriesScreen(Screen[None]):
         order = "last update" if self.order == "updated" else "title"
         shown = f"{len(self.rows):,} of {self.total:,}" if self.total > len(self.rows) else ""
         filtered = f" matching “{self.match}”" if self.match else ""
-        status = Text(f" {self.total:,} stories{filtered} · sorted by {order}")
+        stories = "story" if self.total == 1 else "stories"
+        status = Text(f" {self.total:,} {stories}{filtered} · sorted by {order}")
         if shown:
             status.append(f" · {shown} loaded", "dim")
         self.query_one("#stories-status", Static).update(status)
@@ -162,17 +163,17 @@ class StoriesScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         self._apply_filter()
-        self.query_one("#stories", DataTable).focus()
+        self.set_focus(self.query_one("#stories", DataTable))
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        self.set_focus(self.query_one("#filter", Input))
 
     def action_clear_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         if filter_input.value:
             filter_input.value = ""
             self._apply_filter()
-        self.query_one("#stories", DataTable).focus()
+        self.set_focus(self.query_one("#stories", DataTable))
 
     def action_toggle_order(self) -> None:
         self.order = "title" if self.order == "updated" else "updated"
@@ -181,7 +182,7 @@ class StoriesScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "down" and self.focused is self.query_one("#filter", Input):
-            self.query_one("#stories", DataTable).focus()
+            self.set_focus(self.query_one("#stories", DataTable))
             event.stop()
 
     # Opening

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -10,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
-from tui.text import aware, badge, counts_text, plain, tag_words
+from tui.text import aware, badge, counts_text, plain, styled, tag_words
 from tui.widgets.row_table import RowTable
 from versions.model import Status
 
@@ -20,7 +22,20 @@ if TYPE_CHECKING:
     from versions.service import StoryRow, VersionRow
 
 
-def version_cells(row: VersionRow, mark: str, when: str) -> tuple[Text, ...]:
+def advisory_cell(row: VersionRow, generated: str | None) -> Text:
+    """The wire's own advisory; else the generated one, marked "auto:"."""
+    if row.advisory:
+        return plain(row.advisory, "italic")
+    if not generated:
+        return Text()
+    text = styled("auto: ", "dim")
+    text.append_text(plain(generated, "dim italic"))
+    return text
+
+
+def version_cells(
+    row: VersionRow, mark: str, when: str, generated: str | None = None
+) -> tuple[Text, ...]:
     counts = Text("first version", "dim") if row.number == 1 else Text()
     if row.counts is not None:
         c = row.counts
@@ -37,8 +52,11 @@ def version_cells(row: VersionRow, mark: str, when: str) -> tuple[Text, ...]:
         label,
         Text(when),
         counts,
-        plain(row.advisory or "", "italic"),
+        advisory_cell(row, generated),
     )
+
+
+NARROW = 100  # columns below which the timeline leaves the advisory to the detail line
 
 
 class StoryScreen(Screen[None]):
@@ -59,6 +77,7 @@ class StoryScreen(Screen[None]):
         self.mark_a: int | None = None
         self.mark_b: int | None = None
         self.select = select
+        self.generated: dict[int, str] = {}  # advisory lines written by wirediff, by version
 
     @property
     def wirediff(self) -> WirediffApp:
@@ -73,26 +92,48 @@ class StoryScreen(Screen[None]):
         yield RowTable(id="versions")
         yield Static(id="version-detail")
         yield Static(id="story-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#versions", DataTable)
         fixed = 1 + 3 + 16 + 5 + 28 + 2 * 6 + 2
-        for label, key, width in [
+        columns = [
             ("", "mark", 1),
             ("Ver", "number", 3),
             ("Label", "label", 16),
-            ("Time", "received", 5 if self.app.size.width < 100 else 12),
+            ("Time", "received", 5 if self.app.size.width < NARROW else 12),
             ("Changes", "counts", 28),
-            ("Advisory", "advisory", max(10, self.app.size.width - fixed - 7)),
-        ]:
+        ]
+        if self.app.size.width >= NARROW:  # narrower, the advisory shows under the table only
+            columns.append(("Advisory", "advisory", self.app.size.width - fixed - 7))
+        for label, key, width in columns:
             table.add_column(label, key=key, width=width)
         self.load()
         if self.versions:
             self.mark_b = self.versions[-1].number
             self.mark_a = self.versions[-2].number if len(self.versions) > 1 else None
         self.draw(select=self.select or (self.versions[-1].number if self.versions else None))
-        table.focus()
+        self.set_focus(table)
+        self.call_after_refresh(self._generate_advisories)
+
+    def _generate_advisories(self) -> None:
+        """After the timeline is painted: a comparison per version, in a thread."""
+        self.run_worker(self._advisories, thread=True, exclusive=True, group="advisories")
+
+    def _advisories(self) -> None:
+        generated = self.wirediff.archive.advisories(self.story_key)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_advisories, generated)
+
+    def _show_advisories(self, generated: dict[int, str]) -> None:
+        self.generated = generated
+        table = self.query_one("#versions", DataTable)
+        for row in self.versions:
+            if row.number in generated and "advisory" in table.columns:
+                table.update_cell(
+                    str(row.number), "advisory", advisory_cell(row, generated[row.number])
+                )
+        self._show_detail()
 
     def load(self) -> None:
         archive = self.wirediff.archive
@@ -108,9 +149,10 @@ class StoryScreen(Screen[None]):
             mark = "A" if row.number == self.mark_a else "B" if row.number == self.mark_b else ""
             received = aware(row.received_at)
             same_day = received.date() == aware(now).date()
-            narrow = self.app.size.width < 100
+            narrow = self.app.size.width < NARROW
             when = received.strftime("%H:%M" if same_day or narrow else "%d %b %H:%M")
-            table.add_row(*version_cells(row, mark, when), key=str(row.number))
+            cells = version_cells(row, mark, when, self.generated.get(row.number))
+            table.add_row(*cells[: len(table.columns)], key=str(row.number))
         numbers = [row.number for row in self.versions]
         if keep in numbers:
             table.move_cursor(row=numbers.index(keep), animate=False)
@@ -158,9 +200,13 @@ class StoryScreen(Screen[None]):
         detail = Text()
         detail.append(f"v{row.number} ", "bold")
         detail.append_text(plain(row.headline))
+        generated = self.generated.get(row.number)
         if row.advisory:
             detail.append("\n")
             detail.append_text(plain(row.advisory, "italic"))
+        if generated and generated != row.advisory:
+            detail.append("\n")
+            detail.append_text(advisory_cell(replace(row, advisory=None), generated))
         self.query_one("#version-detail", Static).update(detail)
 
     @on(DataTable.RowSelected, "#versions")
@@ -194,3 +240,4 @@ class StoryScreen(Screen[None]):
             self.mark_a = latest_before
             self.mark_b = self.versions[-1].number
         self.draw(select=keep)
+        self._generate_advisories()

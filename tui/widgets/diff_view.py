@@ -1,44 +1,56 @@
-"""The scrolling body of the diff screen: inline or side by side, one widget a paragraph."""
+"""The scrolling body of the diff screen: inline or side by side.
+
+The whole diff is wrapped into lines here and drawn a line at a time (Textual's line
+API), so switching version pairs costs one wrap of the story and a screenful of strips,
+and moving to a change is a plain scroll to a known line.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from tui.diff_layout import Block, DiffLayout, Segment, layout
 from tui.text import (
     ADDED,
+    MOVED,
     REMOVED,
     change_marker,
     inline_spans,
     plain,
     styled,
 )
+from versions.export.layout import Numbering
 from versions.model import Change, ChangeKind, ChangeLog, Document, Section, Tag
 
 SEARCH_HIT = "black on yellow"
 GUTTER = 6  # paragraph number: "¶123"
 TOP_GUTTER = 10  # section name of a top-matter change: "HEADLINE"
+COLUMN_RULE = " │ "  # between the old and the new side
 
 
-class DiffBody(Static):
-    """The whole diff as one pre-wrapped text: one widget keeps pair switching fast."""
+class DiffView(ScrollView, can_focus=True):
+    """Shows one ChangeLog; `n`/`p` (or a click) move `current` through the visible changes.
 
-
-class DiffView(VerticalScroll):
-    """Shows one ChangeLog; `n`/`p` move `current` through the changes left visible.
-
-    Blocks (the top matter, then one per paragraph) are wrapped here, so the line
-    where each starts is known and moving to a change is a plain scroll.
+    Paragraph numbers are the editor's (the dateline paragraph is ¶1, subheads are not
+    counted), as in the advisory lines and the exports.
     """
+
+    class CurrentChanged(Message):
+        """The reader clicked a paragraph holding a change, which is now current."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.changelog = ChangeLog(())
         self.old_doc = Document(())
         self.new_doc = Document(())
+        self.numbering = Numbering()
         self.placement = DiffLayout([], [])
         self.side_by_side = False
         self.show_cosmetic = False
@@ -47,12 +59,12 @@ class DiffView(VerticalScroll):
         self.current: int | None = None  # index into ChangeLog.changes
         self._block_of: dict[int, int] = {}
         self._offsets: list[int] = []  # first line of each block; -1 when it has no lines
-
-    def compose(self) -> ComposeResult:
-        yield DiffBody()
+        self._lines: list[Text] = []
+        self._strips: dict[int, Strip] = {}
 
     def show(self, changelog: ChangeLog, old_doc: Document, new_doc: Document) -> None:
         self.changelog, self.old_doc, self.new_doc = changelog, old_doc, new_doc
+        self.numbering = Numbering.of(old_doc, new_doc)
         self.placement = layout(changelog, old_doc, new_doc)
         self.current = None
         self._block_of = {
@@ -61,8 +73,13 @@ class DiffView(VerticalScroll):
             for change in block.changes
         }
         self._block_of.update({change: 0 for change in self.placement.top})
+        self.scroll_to(y=0, animate=False, immediate=True)
         self.redraw()
-        self.scroll_home(animate=False)
+
+    @property
+    def lines(self) -> list[Text]:
+        """The diff as wrapped for the screen, one `Text` a line, top to bottom."""
+        return self._lines
 
     # What is shown as a change
 
@@ -98,7 +115,27 @@ class DiffView(VerticalScroll):
             if number == 0:
                 lines.append(Text("─" * self._width(), "dim"))
             lines.append(Text())
-        self.query_one(DiffBody).update(Text("\n").join(lines))
+        self._lines = lines
+        self._strips = {}
+        self.virtual_size = Size(self._width() + 1, len(lines))
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        number = scroll_y + y
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if number >= len(self._lines):
+            return Strip.blank(width, style)
+        strip = self._strips.get(number)
+        if strip is None:
+            strip = Strip(self._lines[number].render(self.app.console))
+            self._strips[number] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, style).apply_style(style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = {}
 
     def _finish(self, text: Text) -> Text:
         if self.search:
@@ -106,12 +143,25 @@ class DiffView(VerticalScroll):
         return text
 
     def _old_paragraph(self, change: Change) -> int | None:
-        if change.old_paragraphs:
-            return change.old_paragraphs[0]
+        """The editor's number of the old paragraph a change came from."""
+        paragraph = change.old_paragraphs[0] if change.old_paragraphs else None
         sentences = self.old_doc.sentences
-        if change.old_index and change.old_index[0] < len(sentences):
-            return sentences[change.old_index[0]].paragraph
-        return None
+        if paragraph is None and change.old_index and change.old_index[0] < len(sentences):
+            paragraph = sentences[change.old_index[0]].paragraph
+        return self._numbered(paragraph, self.numbering.old_numbers)
+
+    def _new_paragraph(self, change: Change) -> int | None:
+        paragraph = change.new_paragraphs[0] if change.new_paragraphs else None
+        sentences = self.new_doc.sentences
+        if paragraph is None and change.new_index and change.new_index[0] < len(sentences):
+            paragraph = sentences[change.new_index[0]].paragraph
+        return self._numbered(paragraph, self.numbering.new_numbers)
+
+    @staticmethod
+    def _numbered(paragraph: int | None, numbers: Mapping[int, int] | None) -> int | None:
+        if paragraph is None or numbers is None:
+            return paragraph
+        return numbers.get(paragraph)
 
     def _marker(self, number: int) -> Text:
         change = self.changelog.changes[number]
@@ -120,10 +170,18 @@ class DiffView(VerticalScroll):
             marker = Text.assemble(("▶", "bold reverse"), " ", marker)
         return marker
 
+    def _ghost(self, segment: Segment) -> Text:
+        """Where a moved sentence was: a dim pointer to where it went."""
+        assert segment.change is not None
+        where = self._new_paragraph(self.changelog.changes[segment.change])
+        return styled(f"↕ moved to ¶{where}" if where else "↕ moved", f"dim italic {MOVED}")
+
     def _inline(self, segment: Segment) -> Text:
         """A segment as it reads in the new version, with its marks."""
         if segment.change is None:
             return self._finish(plain(segment.text_new))
+        if segment.ghost:
+            return self._ghost(segment) if self.is_visible(segment.change) else Text()
         change = self.changelog.changes[segment.change]
         if not self.is_visible(segment.change):
             return self._finish(plain(segment.text_new))
@@ -138,8 +196,12 @@ class DiffView(VerticalScroll):
 
     def _sides(self, segment: Segment) -> tuple[Text, Text]:
         if segment.change is None or not self.is_visible(segment.change):
+            if segment.ghost:
+                return Text(), Text()
             return self._finish(plain(segment.text_old)), self._finish(plain(segment.text_new))
         change = self.changelog.changes[segment.change]
+        if segment.ghost:
+            return self._finish(plain(segment.text_old, "dim")), self._ghost(segment)
         if change.kind is ChangeKind.ADDED:
             old = Text()
             new = plain(segment.text_new, ADDED)
@@ -157,9 +219,11 @@ class DiffView(VerticalScroll):
     def _gutter(self, block: Block) -> Text:
         """The paragraph number; a removed paragraph shows its old number in brackets."""
         if block.paragraph is not None:
-            label = f"¶{block.paragraph}"
+            number = self._numbered(block.paragraph, self.numbering.new_numbers)
+            label = f"¶{number}" if number is not None else ""
         else:
-            label = f"(¶{block.old_paragraph})"
+            number = self._numbered(block.old_paragraph, self.numbering.old_numbers)
+            label = f"(¶{number})" if number is not None else ""
         current = self.current is not None and self.current in block.changes
         return styled(label, "bold" if current else "dim")
 
@@ -173,22 +237,19 @@ class DiffView(VerticalScroll):
     def _columns(
         self, gutter: Text, cells: list[Text], widths: list[int], gutter_width: int = GUTTER
     ) -> list[Text]:
-        """Wrap each cell to its width and lay them side by side, gutter first.
-
-        Done by hand rather than with a Rich Table: tables are measured again on
-        every layout pass, which made moving between version pairs slow.
-        """
+        """Wrap each cell to its width and lay them side by side, gutter first."""
         wrapped = [self._wrap(cell, width) for cell, width in zip(cells, widths, strict=True)]
         rows: list[Text] = []
         for number in range(max(map(len, wrapped))):
             line = (gutter if number == 0 else Text()).copy()
             line.align("left", gutter_width)
-            for column, width in zip(wrapped, widths, strict=True):
-                cell = column[number].copy() if number < len(column) else Text()
+            for column, width in enumerate(widths):
+                cell = wrapped[column][number].copy() if number < len(wrapped[column]) else Text()
                 cell.rstrip()
                 cell.align("left", width)
                 line.append_text(cell)
-                line.append(" ")
+                if column < len(widths) - 1:
+                    line.append(COLUMN_RULE, "dim")
             line.rstrip()
             rows.append(line)
         return rows
@@ -196,26 +257,33 @@ class DiffView(VerticalScroll):
     def _render_block(self, block: Block) -> list[Text]:
         width = self._width() - GUTTER
         if self.side_by_side:
-            half = (width - 2) // 2
+            half = (width - len(COLUMN_RULE)) // 2
             lines: list[Text] = []
-            for row, segment in enumerate(block.segments):
-                gutter = self._gutter(block) if row == 0 else Text()
-                lines.extend(self._columns(gutter, list(self._sides(segment)), [half, half]))
+            for segment in block.segments:
+                cells = list(self._sides(segment))
+                if not any(cells):
+                    continue
+                gutter = self._gutter(block) if not lines else Text()
+                lines.extend(self._columns(gutter, cells, [half, half]))
             return lines
-        text = Text(" ").join(self._inline(s) for s in block.segments)
-        return self._columns(self._gutter(block), [text], [width - 1])
+        parts = [part for part in map(self._inline, block.segments) if part]
+        if not parts:
+            return []
+        return self._columns(self._gutter(block), [Text(" ").join(parts)], [width - 1])
 
     def _render_top(self) -> list[Text]:
         width = self._width() - TOP_GUTTER
+        # the old side is narrower than the body's so the column rule lines up with it
+        half = (self._width() - GUTTER - len(COLUMN_RULE)) // 2
+        sides = [half - (TOP_GUTTER - GUTTER), half]
         lines: list[Text] = []
         for number in self.placement.top:
             change = self.changelog.changes[number]
             section = styled(Section(change.section).value.upper(), "bold")
             segment = Segment(" ".join(change.old), " ".join(change.new), number)
             if self.side_by_side:
-                half = (width - 2) // 2
                 cells = list(self._sides(segment))
-                lines.extend(self._columns(section, cells, [half, half], TOP_GUTTER))
+                lines.extend(self._columns(section, cells, sides, TOP_GUTTER))
             else:
                 cells = [self._inline(segment)]
                 lines.extend(self._columns(section, cells, [width - 1], TOP_GUTTER))
@@ -224,6 +292,23 @@ class DiffView(VerticalScroll):
     def on_resize(self) -> None:
         if self.changelog.changes or self.new_doc.paragraphs:
             self.redraw()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a paragraph makes its first visible change current."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line = offset.y + self.scroll_offset.y
+        starts = [(start, n) for n, start in enumerate(self._offsets) if 0 <= start <= line]
+        if not starts:
+            return
+        block = max(starts)[1]
+        changes = self.placement.top if block == 0 else self.placement.blocks[block - 1].changes
+        visible = [n for n in changes if self.is_visible(n)]
+        if visible:
+            self.current = visible[0]
+            self.redraw()
+            self.post_message(self.CurrentChanged())
 
     # Moving about
 
@@ -248,7 +333,7 @@ class DiffView(VerticalScroll):
         if block is None or self._offsets[block] < 0:
             return
         y = max(0, self._offsets[block] - self.size.height // 3)
-        self.call_after_refresh(self.scroll_to, y=y, animate=False)
+        self.scroll_to(y=y, animate=False, immediate=True)
 
     def position(self) -> tuple[int, int]:
         """(1-based position of the current change among visible ones or 0, how many)."""
@@ -256,31 +341,28 @@ class DiffView(VerticalScroll):
         where = order.index(self.current) + 1 if self.current in order else 0
         return where, len(order)
 
-    def find(self, words: str, direction: int = 1) -> bool:
-        """Highlight `words` and scroll to the next paragraph holding them; False if none."""
+    def find(self, words: str, direction: int = 1) -> int:
+        """Highlight `words`, scroll to the next paragraph holding them; how many times they
+        occur in what is shown (0: not at all)."""
         self.search = words
         self.redraw()
         if not words:
-            return False
+            return 0
         needle = words.casefold()
         blocks = [self.placement.top, *self.placement.blocks]
-        holding = [
-            number
-            for number, block in enumerate(blocks)
-            if needle in self._block_text(block).casefold()
-        ]
-        if not holding:
-            return False
-        starts = [self._offsets[n] for n in holding if self._offsets[n] >= 0]
+        counts = [self._block_text(block).casefold().count(needle) for block in blocks]
+        starts = [self._offsets[n] for n, count in enumerate(counts) if count]
+        starts = [y for y in starts if y >= 0]
         if not starts:
-            return False
+            return 0
         after = [y for y in starts if y > self.scroll_offset.y + 1]
         target = after[0] if after and direction > 0 else starts[0]
-        self.call_after_refresh(self.scroll_to, y=target, animate=False)
-        return True
+        self.scroll_to(y=target, animate=False, immediate=True)
+        return sum(counts)
 
     def _block_text(self, block: Block | list[int]) -> str:
+        """The words a reader sees in a block: the new text, the old where nothing replaced it."""
         if isinstance(block, Block):
-            return " ".join(f"{s.text_old} {s.text_new}" for s in block.segments)
+            return " ".join(s.text_new or s.text_old for s in block.segments if not s.ghost)
         changes = self.changelog.changes
-        return " ".join(" ".join(changes[n].old + changes[n].new) for n in block)
+        return " ".join(" ".join(changes[n].new or changes[n].old) for n in block)

@@ -29,7 +29,11 @@ def summary_text(
     for kind in ChangeKind:
         count = summary[str(kind)]
         label, style = KIND_BADGE[kind]
-        text.append(f"{label.split()[0]}{count} ", style if count else "dim")
+        if count:
+            text.append(f"{label.split()[0]}{count}", style)
+            text.append(" ")
+    if not changelog.changes:
+        text.append("no change ", "dim")
     tags = changelog.tag_counts()
     for tag in (Tag.ATTRIBUTION, Tag.QUOTE, Tag.NUMBER):
         if tags[str(tag)]:
