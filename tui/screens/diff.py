@@ -11,11 +11,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from tui.export import FORMAT_NAMES, SCOPE_NAMES, Scope, write_new
+from tui.screens.base import WirediffScreen
 from tui.screens.export import Choice, ExportScreen, choices
 from tui.text import plain
 from tui.widgets.diff_view import DiffView
@@ -25,12 +25,12 @@ from versions.export import Format
 from versions.model import ChangeLog, Document
 
 if TYPE_CHECKING:
-    from tui.app import WirediffApp
+    pass
 
 Pair = tuple[int, int]
 
 
-class DiffScreen(Screen[None]):
+class DiffScreen(WirediffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "step(1)", "Next change"),
         Binding("p", "step(-1)", "Prev change", show=False),
@@ -69,13 +69,6 @@ class DiffScreen(Screen[None]):
         # when the neighbours were fetched in the background after the last one.
         self.documents: dict[int, Document] = {}
         self.changelogs: dict[Pair, ChangeLog] = {}
-
-    @property
-    def wirediff(self) -> WirediffApp:
-        from tui.app import WirediffApp
-
-        assert isinstance(self.app, WirediffApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

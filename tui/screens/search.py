@@ -8,18 +8,17 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from tui.screens.base import WirediffScreen
 from tui.text import plain, relative_time
 from tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
-    from tui.app import WirediffApp
     from versions.service import SearchHit
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(WirediffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_input", "New search"),
         Binding("question_mark", "app.help", "Help"),
@@ -30,13 +29,6 @@ class SearchScreen(Screen[None]):
         super().__init__()
         self.hits: list[SearchHit] = []
         self.words = ""
-
-    @property
-    def wirediff(self) -> WirediffApp:
-        from tui.app import WirediffApp
-
-        assert isinstance(self.app, WirediffApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

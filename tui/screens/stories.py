@@ -8,16 +8,15 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from tui.screens.base import WirediffScreen
 from tui.text import badge, counts_text, plain, relative_time, tag_words
 from tui.widgets.row_table import RowTable
 from versions.model import Status
 
 if TYPE_CHECKING:
-    from tui.app import WirediffApp
     from versions.service import StoryRow
 
 PAGE = 100
@@ -39,7 +38,7 @@ def story_cells(row: StoryRow, now_text: str) -> tuple[Text, Text, str, Text, Te
     return title, Text(str(row.versions), justify="right"), now_text, latest, plain(row.key, "dim")
 
 
-class StoriesScreen(Screen[None]):
+class StoriesScreen(WirediffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_story", "Open", show=True),
         Binding("slash", "filter", "Filter"),
@@ -57,13 +56,6 @@ class StoriesScreen(Screen[None]):
         self.rows: list[StoryRow] = []
         self.total = 0
         self._debounce: Timer | None = None
-
-    @property
-    def wirediff(self) -> WirediffApp:
-        from tui.app import WirediffApp
-
-        assert isinstance(self.app, WirediffApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

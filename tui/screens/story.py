@@ -9,16 +9,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
+from tui.screens.base import WirediffScreen
 from tui.text import aware, badge, counts_text, plain, styled, tag_words
 from tui.widgets.row_table import RowTable
 from versions.model import Status
 
 if TYPE_CHECKING:
-    from tui.app import WirediffApp
     from versions.service import StoryRow, VersionRow
 
 
@@ -59,7 +58,7 @@ def version_cells(
 NARROW = 100  # columns below which the timeline leaves the advisory to the detail line
 
 
-class StoryScreen(Screen[None]):
+class StoryScreen(WirediffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "diff_previous", "Diff vs previous"),
         Binding("a", "mark('A')", "Mark A (old)"),
@@ -78,13 +77,6 @@ class StoryScreen(Screen[None]):
         self.mark_b: int | None = None
         self.select = select
         self.generated: dict[int, str] = {}  # advisory lines written by wirediff, by version
-
-    @property
-    def wirediff(self) -> WirediffApp:
-        from tui.app import WirediffApp
-
-        assert isinstance(self.app, WirediffApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()
