@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -23,9 +23,6 @@ from tui.widgets.summary_bar import SummaryBar
 from versions.errors import WirediffError
 from versions.export import Format
 from versions.model import ChangeLog, Document
-
-if TYPE_CHECKING:
-    pass
 
 Pair = tuple[int, int]
 
