@@ -4,6 +4,9 @@ Baseline, measured in the same run: reading every sample and comparing each with
 its predecessor (what ingest must do anyway). The ratio is what storing,
 threading and indexing cost on top.
 
+Also the MinHash signature per version, against computing it by its definition
+(one `(a * x + b) % p` per shingle and permutation), which gives the same values.
+
     .venv/bin/python bench/ingest_throughput.py [ROUNDS]
 """
 
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import psycopg
 
+from versions import threading
 from versions.compare import compare
 from versions.readers import read
 from versions.service import Archive
@@ -36,6 +40,26 @@ def baseline(files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+def signatures(files: list[Path], rounds: int) -> tuple[float, float]:
+    """Seconds per version: the signature as computed, and by its definition."""
+    hashes = [list(threading.shingles(read(p.read_bytes(), str(p))[0])) for p in files]
+    prime = (1 << 61) - 1
+
+    def by_definition(values: list[int]) -> tuple[int, ...]:
+        return tuple(min((a * x + b) % prime for x in values) for a, b in threading._COEFFICIENTS)
+
+    timings = []
+    for compute in (threading.signature, by_definition):
+        best = float("inf")
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for values in hashes:
+                compute(values)
+            best = min(best, time.perf_counter() - start)
+        timings.append(best / len(hashes))
+    return timings[0], timings[1]
+
+
 def ingest(url: str, files: list[Path]) -> float:
     with Archive.open(url) as archive:
         start = time.perf_counter()
@@ -51,6 +75,11 @@ def main() -> None:
     base = min(baseline(files) for _ in range(rounds))
     print(f"{len(files)} sample versions, best of {rounds} rounds")
     print(f"baseline read+compare: {len(files) / base:8.1f} versions/s")
+    fast, defined = signatures(files, rounds)
+    print(
+        f"MinHash signature:     {fast * 1000:8.2f} ms/version"
+        f"  (by definition {defined * 1000:.2f} ms: x{defined / fast:.1f} faster)"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         sqlite = min(ingest(f"sqlite:///{tmp}/{n}.db", files) for n in range(rounds))
     print(f"ingest SQLite:         {len(files) / sqlite:8.1f} versions/s  x{sqlite / base:.2f}")

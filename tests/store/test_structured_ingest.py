@@ -193,7 +193,7 @@ def test_item_positions_survive_downgrade_and_upgrade(db_url: str, samples: Path
         archive.ingest(_bytes(samples, FEED), source="feed.xml")
         before = {s.key: archive.compare(s.key).to_dict() for s in archive.stories()}
 
-    db.downgrade(db_url, "-1")
+    db.downgrade(db_url, "ee97140b5a4c-1")  # to before version.item_index
     db.upgrade(db_url)
 
     with Archive.open(db_url) as archive:

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Integer, Row, column, func, or_, select, text, update
+from sqlalchemy import Integer, Row, column, func, or_, select, text, union, update
 from sqlalchemy.orm import Session
 
 from versions.store.schema import Band, SentenceRow, Story, Version
 
 CANDIDATE_LIMIT = 500
+TRIGRAM = 3  # the shortest text the trigram indexes can look up
+# pg_advisory_xact_lock key held by every ingest transaction ("wirediff" in ASCII)
+INGEST_LOCK = 0x7769726564696666
+
+
+def lock_for_ingest(session: Session) -> None:
+    """Make this ingest transaction the only writer until it ends; call before any read.
+
+    Threading reads the stored stories to decide where a version goes, then writes:
+    two writers deciding at once would both start the same new story, or take the same
+    version number. SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL has no
+    such mode, so a transaction-scoped advisory lock does the same and is released at
+    commit or rollback. Both wait (SQLite up to its busy timeout) rather than fail.
+    """
+    connection = session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INGEST_LOCK})
 
 
 def dialect(session: Session) -> str:
@@ -23,14 +41,21 @@ def story_by_key(session: Session, key: str) -> Story | None:
 
 
 def stories_by_key_prefix(session: Session, prefix: str, limit: int = 2) -> list[Story]:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    query = (
-        select(Story)
-        .where(Story.key.like(f"{escaped}%", escape="\\"))
-        .order_by(Story.key)
-        .limit(limit)
-    )
+    """Stories whose key starts with `prefix`, exactly (keys are identifiers: case counts)."""
+    query = select(Story).where(_key_starts(session, prefix)).order_by(Story.key).limit(limit)
     return list(session.scalars(query))
+
+
+def _key_starts(session: Session, prefix: str) -> Any:
+    """An index-backed "key starts with `prefix`".
+
+    SQLite's LIKE ignores case and so cannot use the key index; a range on the key
+    can. PostgreSQL's LIKE is exact and uses the key's pattern index.
+    """
+    if dialect(session) == "sqlite" and prefix and ord(prefix[-1]) < sys.maxunicode:
+        following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return (Story.key >= prefix) & (Story.key < following)
+    return Story.key.like(f"{_like_escape(prefix)}%", escape="\\")
 
 
 def story_by_guid(session: Session, guid: str) -> Story | None:
@@ -39,26 +64,30 @@ def story_by_guid(session: Session, guid: str) -> Story | None:
 
 def story_keys_like(session: Session, base: str) -> set[str]:
     """Taken keys equal to `base` or `base-<n>`, to pick a free one."""
-    query = select(Story.key).where(or_(Story.key == base, Story.key.like(f"{base}-%")))
-    return set(session.scalars(query))
+    keys = session.scalars(select(Story.key).where(_key_starts(session, base)))
+    return {key for key in keys if key == base or key.startswith(f"{base}-")}
 
 
 def thread_candidates(
     session: Session, band_keys: Sequence[int], headline_key: str
 ) -> Sequence[Row[int, bytes, str, str | None]]:
-    """(story_id, minhash, headline_key, story guid) of versions sharing a band or headline key."""
-    by_band = select(Band.version_id).where(Band.key.in_(band_keys)) if band_keys else None
-    conditions: list[Any] = []
-    if by_band is not None:
-        conditions.append(Version.id.in_(by_band))
+    """(story_id, minhash, headline_key, story guid) of versions sharing a band or headline key.
+
+    A union of two index lookups: as `id IN (bands) OR headline_key = …` under
+    `ORDER BY id DESC LIMIT`, PostgreSQL walks the whole version table backwards.
+    """
+    lookups: list[Any] = []
+    if band_keys:
+        lookups.append(select(Band.version_id.label("id")).where(Band.key.in_(band_keys)))
     if headline_key:
-        conditions.append(Version.headline_key == headline_key)
-    if not conditions:
+        lookups.append(select(Version.id).where(Version.headline_key == headline_key))
+    if not lookups:
         return []
+    matched = union(*lookups).subquery()
     query = (
         select(Version.story_id, Version.minhash, Version.headline_key, Story.guid)
+        .join(matched, matched.c.id == Version.id)
         .join(Story, Story.id == Version.story_id)
-        .where(or_(*conditions))
         .order_by(Version.id.desc())
         .limit(CANDIDATE_LIMIT)
     )
@@ -132,14 +161,31 @@ def sentences_of(session: Session, version_id: int) -> list[SentenceRow]:
     return list(session.scalars(query))
 
 
-def _match(match: str | None) -> Any:
+def _match(session: Session, match: str | None) -> Any:
+    """Title or key holds `match`, case aside.
+
+    On SQLite the FTS5 trigram index over titles and keys narrows the stories first
+    (it needs three characters); the LIKE then decides, as on PostgreSQL, where the
+    pg_trgm indexes serve the LIKE itself.
+    """
     if not match:
         return None
-    needle = match.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return or_(
-        func.lower(Story.title).like(f"%{needle}%", escape="\\"),
-        Story.key.like(f"%{needle}%", escape="\\"),
+    needle = match.lower()
+    escaped = _like_escape(needle)
+    condition = or_(
+        func.lower(Story.title).like(f"%{escaped}%", escape="\\"),
+        Story.key.like(f"%{escaped}%", escape="\\"),
     )
+    if dialect(session) == "sqlite" and len(needle) >= TRIGRAM:
+        indexed = text("SELECT rowid FROM story_fts WHERE story_fts MATCH :phrase").bindparams(
+            phrase='"' + needle.replace('"', '""') + '"'
+        )
+        condition = Story.id.in_(indexed.columns(column("rowid", Integer))) & condition
+    return condition
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_stories(
@@ -150,23 +196,33 @@ def list_stories(
     limit: int,
     offset: int,
 ) -> Sequence[Row[Story, dict[str, Any] | None]]:
-    """Stories with the change summary of their latest version, one indexed join."""
-    query = select(Story, Version.counts).join(
-        Version, (Version.story_id == Story.id) & (Version.number == Story.version_count)
+    """Stories with the change summary of their latest version.
+
+    The page of stories is picked first and only its latest versions are read: a
+    filter matching thousands of stories must not fetch thousands of versions.
+    """
+    ordering: tuple[Any, ...] = (
+        (Story.last_update.desc(), Story.id.desc())
+        if order == "updated"
+        else (Story.title, Story.id)
     )
-    condition = _match(match)
+    page = select(Story.id).order_by(*ordering).limit(limit).offset(offset)
+    condition = _match(session, match)
     if condition is not None:
-        query = query.where(condition)
-    if order == "updated":
-        query = query.order_by(Story.last_update.desc(), Story.id.desc())
-    else:
-        query = query.order_by(Story.title, Story.id)
-    return session.execute(query.limit(limit).offset(offset)).all()
+        page = page.where(condition)
+    chosen = page.subquery()
+    query = (
+        select(Story, Version.counts)
+        .join(chosen, chosen.c.id == Story.id)
+        .join(Version, (Version.story_id == Story.id) & (Version.number == Story.version_count))
+        .order_by(*ordering)
+    )
+    return session.execute(query).all()
 
 
 def count_stories(session: Session, match: str | None) -> int:
     query = select(func.count()).select_from(Story)
-    condition = _match(match)
+    condition = _match(session, match)
     if condition is not None:
         query = query.where(condition)
     return session.scalar(query) or 0

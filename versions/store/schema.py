@@ -34,10 +34,12 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Search structures the migration creates per engine and the models do not describe
-# (an FTS5 table on SQLite, a GIN expression index on PostgreSQL); autogenerate skips them.
-SEARCH_TABLE = "version_fts"
-SEARCH_INDEX = "ix_version_text_tsv"
+# Search structures the migrations create per engine and the models do not describe
+# (FTS5 tables on SQLite, GIN and pattern indexes on PostgreSQL); autogenerate skips them.
+SEARCH_TABLES = ("version_fts", "story_fts")
+SEARCH_INDEXES = frozenset(
+    {"ix_version_text_tsv", "ix_story_title_trgm", "ix_story_key_trgm", "ix_story_key_pattern"}
+)
 
 
 def is_modelled(name: str | None, type_: str) -> bool:
@@ -45,8 +47,8 @@ def is_modelled(name: str | None, type_: str) -> bool:
     if name is None:
         return True
     if type_ == "table":
-        return not name.startswith(SEARCH_TABLE)
-    return name != SEARCH_INDEX
+        return not name.startswith(SEARCH_TABLES)
+    return name not in SEARCH_INDEXES
 
 
 class UTCDateTime(TypeDecorator[datetime]):

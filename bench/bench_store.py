@@ -1,0 +1,532 @@
+"""The store at scale: the queries an editor waits on, at 1,000,000 versions.
+
+    .venv/bin/python bench/bench_store.py [--engine sqlite|postgresql|both]
+        [--stories 100000] [--versions 1000000] [--repeat 7]
+
+Generates a big archive with bulk inserts (stories, versions, their sentences, LSH
+bands and search index, shaped like ingest writes them: versions of one story share
+most sentences and most MinHash values) and a small one (1,000 versions) with the same
+generator, then times each hot query through `Archive` on both. The ratio big/small is
+what a hundred- to thousand-fold bigger archive costs; an index-backed query stays near
+1, a scan grows with the data. `SELECT 1` gives the round trip for scale.
+
+SQLite: the big file is cached under /tmp/wirediff-bench/ (keyed by size and schema
+revision) and reused; the stories the ingest timing adds are deleted afterwards.
+PostgreSQL: a dedicated database, created through --postgres-admin and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import secrets
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import Connection, Engine, event, insert, text  # noqa: E402
+
+from versions import threading  # noqa: E402
+from versions.service import Archive  # noqa: E402
+from versions.store import db, repository  # noqa: E402
+from versions.store.schema import Story, Version  # noqa: E402
+
+CACHE = Path("/tmp/wirediff-bench")
+SAMPLES = ROOT / "samples"
+SMALL_STORIES, SMALL_VERSIONS = 100, 1_000
+START = datetime(2024, 1, 1, tzinfo=UTC)
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "ta",
+    "ve",
+    "so",
+    "pa",
+    "di",
+    "gu",
+    "be",
+    "fo",
+    "ha",
+    "ji",
+    "wu",
+    "ze",
+    "ny",
+    "qu",
+    "xi",
+]
+CHUNK = 20_000
+
+
+# generation
+
+
+def _vocabulary(rng: random.Random, size: int = 6_000) -> list[str]:
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def _sentence(rng: random.Random, words: list[str]) -> str:
+    # Zipf-like: a few words are everywhere, most are rare
+    chosen = [words[min(int(rng.paretovariate(0.8)) - 1, len(words) - 1)] for _ in range(10)]
+    return " ".join(chosen).capitalize() + "."
+
+
+def _mutate(signature: list[int], rng: random.Random, changes: int) -> list[int]:
+    result = list(signature)
+    for position in rng.sample(range(threading.PERMUTATIONS), changes):
+        result[position] = rng.getrandbits(61)
+    return result
+
+
+def _stories(
+    count: int, versions: int, seed: int
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """One story row and its version rows (with their sentences and band keys) at a time."""
+    rng = random.Random(seed)
+    words = _vocabulary(random.Random(1))
+    per_story = [versions // count + (1 if n < versions % count else 0) for n in range(count)]
+    for number in range(count):
+        title_words = [rng.choice(words) for _ in range(rng.randint(5, 9))]
+        title = " ".join(title_words).capitalize()
+        first = START + timedelta(minutes=number * 5)
+        signature = [rng.getrandbits(61) for _ in range(threading.PERMUTATIONS)]
+        body = [_sentence(rng, words) for _ in range(3)]
+        rows = []
+        for index in range(per_story[number]):
+            if index:
+                body.insert(rng.randint(0, len(body)), _sentence(rng, words))
+                body[rng.randrange(len(body))] = _sentence(rng, words)
+                body = body[-6:]
+                signature = _mutate(signature, rng, 8)
+            headline = title if index == 0 else f"UPDATE {index}-{title}"
+            content = "\n\n".join([headline, *body])
+            created = first + timedelta(minutes=20 * index)
+            rows.append(
+                {
+                    "number": index + 1,
+                    "label": f"UPDATE {index}" if index else None,
+                    "created_at": created,
+                    "received_at": created,
+                    "headline": title,
+                    "text": content,
+                    "sentences": [title, *body],
+                    "signature": tuple(signature),
+                }
+            )
+        story = {
+            "key": "-".join(title_words[:6]).lower() + f"-{number}",
+            "title": title,
+            "first_seen": first,
+            "last_update": rows[-1]["created_at"],
+            "version_count": len(rows),
+        }
+        yield story, rows
+
+
+def generate(url: str, stories: int, versions: int, seed: int = 5) -> None:
+    """Fill a new database at head with `stories` stories and `versions` versions."""
+    with Archive.open(url):
+        pass
+    engine = db.make_engine(url)
+    postgres = engine.dialect.name == "postgresql"
+    story_id = version_id = 0
+    started = time.perf_counter()
+    try:
+        with engine.begin() as connection:
+            if postgres:
+                connection.exec_driver_sql("DROP INDEX ix_version_text_tsv")
+            else:
+                connection.exec_driver_sql("PRAGMA cache_size=-2000000")
+            story_rows: list[dict[str, Any]] = []
+            version_rows: list[dict[str, Any]] = []
+            sentence_rows: list[tuple[Any, ...]] = []
+            band_rows: list[tuple[int, int, int]] = []
+
+            def flush() -> None:
+                if story_rows:
+                    connection.execute(insert(Story), story_rows)
+                if version_rows:
+                    connection.execute(insert(Version), version_rows)
+                _bulk(
+                    connection,
+                    "sentence",
+                    ["version_id", "position", "paragraph", "section", "kind", "text", "hash"],
+                    sentence_rows,
+                )
+                _bulk(connection, "band", ["key", "version_id", "story_id"], band_rows)
+                for rows in (story_rows, version_rows, sentence_rows, band_rows):
+                    rows.clear()
+
+            for story, rows in _stories(stories, versions, seed):
+                story_id += 1
+                story_rows.append({**story, "id": story_id, "status": "active", "guid": None})
+                for row in rows:
+                    version_id += 1
+                    content: str = row["text"]
+                    version_rows.append(
+                        {
+                            "id": version_id,
+                            "story_id": story_id,
+                            "number": row["number"],
+                            "label": row["label"],
+                            "guid": None,
+                            "agency_version": None,
+                            "withdrawn": False,
+                            "correction": False,
+                            "received_at": row["received_at"],
+                            "created_at": row["created_at"],
+                            "source": f"gen/{story_id}/{row['number']}.txt",
+                            "format": "text",
+                            "raw": content.encode(),
+                            "item_index": 0,
+                            "encoding": "utf-8",
+                            "text": content,
+                            "content_hash": hashlib.sha256(content.encode()).hexdigest(),
+                            "headline": row["headline"],
+                            "headline_key": threading.headline_key(row["headline"]),
+                            "summary": "",
+                            "byline": "",
+                            "dateline": "",
+                            "advisory": None,
+                            "ednote": None,
+                            "minhash": threading.pack(row["signature"]),
+                            "counts": {"added": 1, "changed": 1} if row["number"] > 1 else None,
+                        }
+                    )
+                    for position, sentence in enumerate(row["sentences"]):
+                        section = "headline" if position == 0 else "body"
+                        sentence_rows.append(
+                            (
+                                version_id,
+                                position,
+                                position,
+                                section,
+                                "text",
+                                sentence,
+                                hashlib.blake2b(sentence.encode(), digest_size=8).hexdigest(),
+                            )
+                        )
+                    band_rows.extend(
+                        (key, version_id, story_id)
+                        for key in set(threading.band_keys(row["signature"]))
+                    )
+                if len(version_rows) >= CHUNK:
+                    flush()
+                    _progress(version_id, versions, started)
+            flush()
+            if postgres:
+                for table in ("story", "version"):
+                    connection.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id))"
+                        f" FROM {table}"
+                    )
+                connection.exec_driver_sql(
+                    "CREATE INDEX ix_version_text_tsv ON version"
+                    " USING gin (to_tsvector('english', text))"
+                )
+            else:
+                connection.exec_driver_sql(
+                    "INSERT INTO version_fts(version_fts) VALUES ('rebuild')"
+                )
+        if postgres:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("VACUUM ANALYZE")
+    finally:
+        engine.dispose()
+    print(
+        f"  generated {story_id:,} stories / {version_id:,} versions"
+        f" in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+
+
+def _bulk(
+    connection: Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _progress(done: int, total: int, started: float) -> None:
+    elapsed = time.perf_counter() - started
+    print(f"\r  {done:,}/{total:,} versions, {elapsed:.0f} s", end="", file=sys.stderr, flush=True)
+    if done >= total:
+        print(file=sys.stderr)
+
+
+# databases
+
+
+def sqlite_archive(stories: int, versions: int) -> str:
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"store-{stories}x{versions}-{db.head_revision()}.db"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        for leftover in CACHE.glob(f"{partial.name}*"):
+            leftover.unlink()
+        generate(f"sqlite:///{partial}", stories, versions)
+        partial.rename(path)
+    return f"sqlite:///{path}"
+
+
+@contextmanager
+def postgres_database(admin: str) -> Iterator[str]:
+    import psycopg
+
+    name = f"wirediff_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+# timing
+
+
+class Probe:
+    """The hot queries on one archive, with what they need picked from its data."""
+
+    def __init__(self, archive: Archive, engine: Engine, rng: random.Random) -> None:
+        self.archive = archive
+        self.engine = engine
+        with engine.connect() as connection:
+            count = connection.exec_driver_sql("SELECT max(id) FROM story").scalar() or 0
+            ids = [rng.randint(1, count) for _ in range(50)]
+            keys = [
+                connection.execute(text("SELECT key FROM story WHERE id = :id"), {"id": i}).scalar()
+                for i in ids
+            ]
+            minhashes = [
+                connection.execute(
+                    text(
+                        "SELECT minhash, headline_key FROM version"
+                        " WHERE story_id = :id ORDER BY number DESC"
+                    ),
+                    {"id": i},
+                ).first()
+                for i in ids
+            ]
+        self.keys = [str(k) for k in keys]
+        self.title_word = max(self.keys[0].split("-")[:-1], key=len)  # in a title or two
+        self.prefixes = [key.rsplit("-", 1)[0] for key in self.keys]  # the words, not the number
+        self.updates = [
+            (threading.band_keys(tuple(_mutate(list(threading.unpack(m)), rng, 8))), h)
+            for m, h in minhashes
+            if m is not None
+        ]
+        self.rng = rng
+
+    def select_1(self) -> None:
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1").scalar()
+
+    def first_page(self) -> None:
+        assert len(self.archive.stories(limit=100)) == 100
+
+    def match_rare(self) -> None:
+        assert self.archive.stories(match=self.title_word, limit=100)
+
+    def match_none(self) -> None:
+        assert self.archive.stories(match="no such title xq", limit=100) == []
+
+    def versions(self) -> None:
+        assert self.archive.versions(self.rng.choice(self.keys))
+
+    def story_prefix(self) -> None:
+        self.archive.story(self.rng.choice(self.prefixes))
+
+    def search(self) -> None:
+        self.archive.search("kalo mine", limit=50)
+
+    def thread_candidates(self) -> None:
+        band_keys, headline_key = self.rng.choice(self.updates)
+        with db.make_sessionmaker(self.engine)() as session:
+            assert repository.thread_candidates(session, band_keys, headline_key)
+
+
+QUERIES: list[tuple[str, str]] = [
+    ("SELECT 1 round trip", "select_1"),
+    ("stories(limit=100) first page", "first_page"),
+    ("stories(match=title word)", "match_rare"),
+    ("stories(match=no such text)", "match_none"),
+    ("versions(key)", "versions"),
+    ("story(prefix)", "story_prefix"),
+    ("search(two words)", "search"),
+    ("threading candidates", "thread_candidates"),
+]
+
+
+def best_ms(call: Callable[[], None], repeat: int) -> float:
+    call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def time_ingest(archive: Archive, repeat: int) -> tuple[float, list[str]]:
+    """Median ms per ingest of sample files not yet stored (each a new story); their keys."""
+    files = sorted(SAMPLES.glob("*/01-*.txt"))[:repeat]
+    times, keys = [], []
+    for path in files:
+        data = path.read_bytes() + f"\nBench run {secrets.token_hex(4)}.\n".encode()
+        started = time.perf_counter()
+        (result,) = archive.ingest(data, source=str(path))
+        times.append(time.perf_counter() - started)
+        assert result.status == "added", result
+        keys.append(result.story or "")
+    return statistics.median(times) * 1000, keys
+
+
+def remove_stories(engine: Engine, keys: list[str]) -> None:
+    """Take the ingest timing's stories out of the cached archive again."""
+    with engine.begin() as connection:
+        for key in keys:
+            story_id = connection.execute(
+                text("SELECT id FROM story WHERE key = :k"), {"k": key}
+            ).scalar()
+            if connection.dialect.name == "sqlite":
+                connection.execute(
+                    text(
+                        "INSERT INTO version_fts(version_fts, rowid, text)"
+                        " SELECT 'delete', id, text FROM version WHERE story_id = :s"
+                    ),
+                    {"s": story_id},
+                )
+            connection.execute(text("DELETE FROM story WHERE id = :s"), {"s": story_id})
+
+
+class Statements:
+    """The SQL a call sends, to EXPLAIN it as sent."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.seen: list[tuple[str, Any]] = []
+        event.listen(engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        self.seen.append((statement, parameters))
+
+
+def explain(engine: Engine, call: Callable[[], None], pick: Callable[[str], bool]) -> str:
+    statements = Statements(engine)
+    call()
+    event.remove(engine, "before_cursor_execute", statements._record)
+    statement, parameters = next((s, p) for s, p in statements.seen if pick(s))
+    prefix = (
+        "EXPLAIN QUERY PLAN "
+        if engine.dialect.name == "sqlite"
+        else "EXPLAIN (ANALYZE, BUFFERS OFF) "
+    )
+    with engine.connect() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(prefix + statement, parameters)
+        rows = cursor.fetchall()
+    if engine.dialect.name == "sqlite":
+        return "\n".join(f"    {row[-1]}" for row in rows)
+    return "\n".join(f"    {row[0]}" for row in rows)
+
+
+def run(label: str, big_url: str, small_url: str, repeat: int, cleanup: bool) -> None:
+    rng = random.Random(3)
+    print(f"\n== {label}")
+    with Archive.open(big_url) as big, Archive.open(small_url) as small:
+        big_probe = Probe(big, big._engine, rng)
+        small_probe = Probe(small, small._engine, rng)
+        print(f"{'query':34} {'1k versions':>12} {'big':>10} {'ratio':>7}")
+        for name, method in QUERIES:
+            small_ms = best_ms(getattr(small_probe, method), repeat)
+            big_ms = best_ms(getattr(big_probe, method), repeat)
+            print(f"{name:34} {small_ms:9.2f} ms {big_ms:7.2f} ms {big_ms / small_ms:6.1f}x")
+        small_ms, _ = time_ingest(small, repeat)
+        big_ms, keys = time_ingest(big, repeat)
+        print(
+            f"{'ingest one new story':34} {small_ms:9.2f} ms {big_ms:7.2f} ms"
+            f" {big_ms / small_ms:6.1f}x"
+        )
+        if cleanup:
+            remove_stories(big._engine, keys)
+        print("\nplan: stories(limit=100), first page")
+        print(explain(big._engine, big_probe.first_page, lambda s: "version.counts" in s))
+        print("plan: threading candidates")
+        print(explain(big._engine, big_probe.thread_candidates, lambda s: "band" in s))
+        print("plan: stories(match=title word)")
+        print(explain(big._engine, big_probe.match_rare, lambda s: "version.counts" in s))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument("--versions", type=int, default=1_000_000)
+    parser.add_argument(
+        "--pg-versions", type=int, help="versions on PostgreSQL (default: --versions)"
+    )
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--postgres-admin", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+
+    if args.engine in ("sqlite", "both"):
+        big = sqlite_archive(args.stories, args.versions)
+        small = CACHE / f"small-{secrets.token_hex(4)}.db"
+        try:
+            generate(f"sqlite:///{small}", SMALL_STORIES, SMALL_VERSIONS)
+            run(
+                f"SQLite, {args.stories:,} stories / {args.versions:,} versions",
+                big,
+                f"sqlite:///{small}",
+                args.repeat,
+                cleanup=True,
+            )
+        finally:
+            for leftover in CACHE.glob(f"{small.name}*"):
+                leftover.unlink()
+    if args.engine in ("postgresql", "both"):
+        versions = args.pg_versions or args.versions
+        stories = max(args.stories * versions // args.versions, 1)
+        with (
+            postgres_database(args.postgres_admin) as big,
+            postgres_database(args.postgres_admin) as small,
+        ):
+            generate(big, stories, versions)
+            generate(small, SMALL_STORIES, SMALL_VERSIONS)
+            run(
+                f"PostgreSQL, {stories:,} stories / {versions:,} versions",
+                big,
+                small,
+                args.repeat,
+                cleanup=False,
+            )
+
+
+if __name__ == "__main__":
+    main()
