@@ -684,6 +684,9 @@ class Archive:
         if story is not None:
             return story
         matches = repository.stories_by_key_prefix(session, key_or_prefix, limit=6)
+        if not matches and key_or_prefix != key_or_prefix.lower():
+            # Keys made from headlines are lower-case slugs; "Biden" should find them.
+            matches = repository.stories_by_key_prefix(session, key_or_prefix.lower(), limit=6)
         if not matches:
             raise UnknownStory(f"no story {key_or_prefix!r}")
         if len(matches) > 1:
