@@ -18,9 +18,8 @@ from tui.screens.help import HelpScreen
 from tui.screens.stories import StoriesScreen
 from tui.screens.story import StoryScreen
 from tui.watcher import watch_archive
+from versions.export.layout import FLAGGED
 from versions.service import Archive, VersionRow
-
-TAG_NAMES = {"attribution": "attribution", "quote": "quote", "number": "number"}
 
 
 def update_message(row: VersionRow) -> str:
@@ -37,10 +36,10 @@ def update_message(row: VersionRow) -> str:
         ]:
             if count:
                 parts.append(words)
-        for tag, name in TAG_NAMES.items():
+        for tag in FLAGGED:
             count = counts.tags.get(tag, 0)
             if count:
-                parts.append(f"{count} {name} change{'s' if count > 1 else ''}")
+                parts.append(f"{count} {tag} change{'s' if count > 1 else ''}")
     return f"{prefix} — {row.headline}: {', '.join(parts)}"
 
 
@@ -63,12 +62,13 @@ class WirediffApp(App[None]):
         self.archive = archive
         self.now = now or (lambda: datetime.now(UTC))
         self.poll_interval = poll_interval
-        self.watch = watch
+        # not `self.watch`: that would hide Textual's `DOMNode.watch` method
+        self.watching = watch
         self._stop = threading.Event()
 
     def on_mount(self) -> None:
         self.push_screen(StoriesScreen())
-        if self.watch:
+        if self.watching:
             self.run_worker(self._watch, thread=True, group="watch", name="archive watcher")
 
     def on_unmount(self) -> None:

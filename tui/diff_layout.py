@@ -9,6 +9,7 @@ sentence is shown where it is now, and its ghost where it was, placed the same w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from versions.model import Change, ChangeKind, ChangeLog, Document, Section, Sentence
@@ -48,7 +49,7 @@ class DiffLayout:
 
 
 def _equal_pairs(
-    old: list[Sentence], new: list[Sentence], changes: tuple[Change, ...]
+    old: Sequence[Sentence], new: Sequence[Sentence], changes: tuple[Change, ...]
 ) -> dict[int, int]:
     """Old sentence index → new index, for sentences that stayed in place."""
     changed_old = {i for c in changes for i in c.old_index}

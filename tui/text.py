@@ -7,10 +7,15 @@ never through markup, so `[bold]`, `[@click=…]` or ANSI escapes show literally
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from versions.export.layout import FLAGGED
 from versions.model import Change, ChangeKind, Tag
+
+if TYPE_CHECKING:
+    from versions.service import ChangeCounts
 
 INSERTED = "bold green"
 DELETED = "red strike"
@@ -31,14 +36,6 @@ TAG_BADGE: dict[Tag, tuple[str, str]] = {
     Tag.QUOTE: ("QUOTE", "bold white on blue"),
     Tag.NUMBER: ("NUM", "bold black on bright_yellow"),
     Tag.COSMETIC: ("cosmetic", "italic"),
-}
-KIND_SIGN: dict[ChangeKind, str] = {
-    ChangeKind.ADDED: "+",
-    ChangeKind.REMOVED: "−",
-    ChangeKind.CHANGED: "~",
-    ChangeKind.MOVED: "↕",
-    ChangeKind.SPLIT: "⋔",
-    ChangeKind.MERGED: "⋈",
 }
 
 
@@ -76,7 +73,7 @@ def tag_badges(tags: tuple[Tag, ...] | list[Tag]) -> Text:
 def tag_words(counts: dict[str, int]) -> Text:
     """Compact tag marks for a list cell: `attr quote num`, coloured."""
     result = Text()
-    for tag in (Tag.ATTRIBUTION, Tag.QUOTE, Tag.NUMBER):
+    for tag in FLAGGED:
         if counts.get(tag):
             label, style = TAG_BADGE[tag]
             result.append(" ")
@@ -97,11 +94,9 @@ def change_marker(change: Change, old_paragraph: int | None) -> Text:
 
 def inline_spans(change: Change, *, side: str = "both") -> Text:
     """Word-level marks from `Change.inline`: side 'old', 'new' or 'both' (inline mode)."""
-    result = Text()
     if not change.inline:
-        words = change.old if side == "old" else change.new
-        result.append_text(plain(" ".join(words)))
-        return result
+        return plain(" ".join(change.old if side == "old" else change.new))
+    result = Text()
     for op, fragment in change.inline:
         if op == 0:
             result.append_text(plain(fragment))
@@ -131,22 +126,29 @@ def relative_time(moment: datetime, now: datetime) -> str:
     return aware(moment).strftime("%d %b %Y")
 
 
-def counts_text(
-    added: int, removed: int, changed: int, moved: int = 0, split: int = 0, merged: int = 0
-) -> Text:
+def kind_sign(kind: ChangeKind) -> str:
+    """The kind's sign alone ("+", "~"…), as its badge shows it."""
+    return KIND_BADGE[kind][0].split()[0]
+
+
+# The order and colours of the counts in a list cell.
+_COUNT_STYLES = (
+    (ChangeKind.ADDED, "green"),
+    (ChangeKind.CHANGED, "yellow"),
+    (ChangeKind.REMOVED, "red"),
+    (ChangeKind.MOVED, "cyan"),
+    (ChangeKind.SPLIT, "blue"),
+    (ChangeKind.MERGED, "blue"),
+)
+
+
+def counts_text(counts: ChangeCounts) -> Text:
     """`+2 ~3 −1` with colours; kinds that did not occur are left out."""
-    parts = [
-        (added, "+", "green"),
-        (changed, "~", "yellow"),
-        (removed, "−", "red"),
-        (moved, "↕", "cyan"),
-        (split, "⋔", "blue"),
-        (merged, "⋈", "blue"),
-    ]
     result = Text()
-    for count, sign, style in parts:
+    for kind, style in _COUNT_STYLES:
+        count: int = getattr(counts, kind)
         if count:
             if result:
                 result.append(" ")
-            result.append(f"{sign}{count}", style)
+            result.append(f"{kind_sign(kind)}{count}", style)
     return result

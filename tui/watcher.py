@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def watch_archive(
     archive: Archive,
-    on_versions: Callable[[list[VersionRow]], None],
+    on_versions: Callable[[list[VersionRow]], object],
     *,
     interval: float,
     sleep: Callable[[float], bool],

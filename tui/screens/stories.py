@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 PAGE = 100
 
 
-def story_cells(row: StoryRow, now_text: str) -> tuple[Text, Text, str, Text, Text]:
+def story_cells(row: StoryRow, updated: str) -> tuple[Text, Text, str, Text, Text]:
     """The cells of one story: withdrawn stories struck through behind a red badge."""
     if row.status == Status.WITHDRAWN:
         title = badge("WITHDRAWN", "bold white on red")
@@ -32,10 +32,9 @@ def story_cells(row: StoryRow, now_text: str) -> tuple[Text, Text, str, Text, Te
         title = plain(row.title)
     latest = Text()
     if row.latest is not None:
-        c = row.latest
-        latest = counts_text(c.added, c.removed, c.changed, c.moved, c.split, c.merged)
-        latest.append_text(tag_words(c.tags))
-    return title, Text(str(row.versions), justify="right"), now_text, latest, plain(row.key, "dim")
+        latest = counts_text(row.latest)
+        latest.append_text(tag_words(row.latest.tags))
+    return title, Text(str(row.versions), justify="right"), updated, latest, plain(row.key, "dim")
 
 
 class StoriesScreen(WirediffScreen):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -22,11 +21,14 @@ if TYPE_CHECKING:
 
 
 def advisory_cell(row: VersionRow, generated: str | None) -> Text:
-    """The wire's own advisory; else the generated one, marked "auto:"."""
+    """The wire's own advisory; else the generated one."""
     if row.advisory:
         return plain(row.advisory, "italic")
-    if not generated:
-        return Text()
+    return generated_advisory(generated) if generated else Text()
+
+
+def generated_advisory(generated: str) -> Text:
+    """Marked "auto:" so it is never taken for the wire's own."""
     text = styled("auto: ", "dim")
     text.append_text(plain(generated, "dim italic"))
     return text
@@ -37,11 +39,8 @@ def version_cells(
 ) -> tuple[Text, ...]:
     counts = Text("first version", "dim") if row.number == 1 else Text()
     if row.counts is not None:
-        c = row.counts
-        counts = counts_text(c.added, c.removed, c.changed, c.moved, c.split, c.merged)
-        if not counts:
-            counts = Text("no change", "dim")
-        counts.append_text(tag_words(c.tags))
+        counts = counts_text(row.counts) or Text("no change", "dim")
+        counts.append_text(tag_words(row.counts.tags))
     label = plain(row.label or "", "bold")
     if row.label and "WITHDRAWN" in row.label.upper():
         label = badge(row.label, "bold white on red")
@@ -136,12 +135,12 @@ class StoryScreen(WirediffScreen):
         table = self.query_one("#versions", DataTable)
         keep = select if select is not None else self.highlighted()
         table.clear()
-        now = self.wirediff.now()
+        today = aware(self.wirediff.now()).date()
+        narrow = self.app.size.width < NARROW
         for row in self.versions:
             mark = "A" if row.number == self.mark_a else "B" if row.number == self.mark_b else ""
             received = aware(row.received_at)
-            same_day = received.date() == aware(now).date()
-            narrow = self.app.size.width < NARROW
+            same_day = received.date() == today
             when = received.strftime("%H:%M" if same_day or narrow else "%d %b %H:%M")
             cells = version_cells(row, mark, when, self.generated.get(row.number))
             table.add_row(*cells[: len(table.columns)], key=str(row.number))
@@ -198,7 +197,7 @@ class StoryScreen(WirediffScreen):
             detail.append_text(plain(row.advisory, "italic"))
         if generated and generated != row.advisory:
             detail.append("\n")
-            detail.append_text(advisory_cell(replace(row, advisory=None), generated))
+            detail.append_text(generated_advisory(generated))
         self.query_one("#version-detail", Static).update(detail)
 
     @on(DataTable.RowSelected, "#versions")

@@ -144,18 +144,27 @@ class DiffView(ScrollView, can_focus=True):
 
     def _old_paragraph(self, change: Change) -> int | None:
         """The editor's number of the old paragraph a change came from."""
-        paragraph = change.old_paragraphs[0] if change.old_paragraphs else None
-        sentences = self.old_doc.sentences
-        if paragraph is None and change.old_index and change.old_index[0] < len(sentences):
-            paragraph = sentences[change.old_index[0]].paragraph
-        return self._numbered(paragraph, self.numbering.old_numbers)
+        return self._first_paragraph(
+            change.old_paragraphs, change.old_index, self.old_doc, self.numbering.old_numbers
+        )
 
     def _new_paragraph(self, change: Change) -> int | None:
-        paragraph = change.new_paragraphs[0] if change.new_paragraphs else None
-        sentences = self.new_doc.sentences
-        if paragraph is None and change.new_index and change.new_index[0] < len(sentences):
-            paragraph = sentences[change.new_index[0]].paragraph
-        return self._numbered(paragraph, self.numbering.new_numbers)
+        return self._first_paragraph(
+            change.new_paragraphs, change.new_index, self.new_doc, self.numbering.new_numbers
+        )
+
+    def _first_paragraph(
+        self,
+        paragraphs: tuple[int, ...],
+        index: tuple[int, ...],
+        document: Document,
+        numbers: Mapping[int, int] | None,
+    ) -> int | None:
+        """From the change's paragraph numbers, else from its first sentence's."""
+        paragraph = paragraphs[0] if paragraphs else None
+        if paragraph is None and index and index[0] < len(document.sentences):
+            paragraph = document.sentences[index[0]].paragraph
+        return self._numbered(paragraph, numbers)
 
     @staticmethod
     def _numbered(paragraph: int | None, numbers: Mapping[int, int] | None) -> int | None:
@@ -341,7 +350,7 @@ class DiffView(ScrollView, can_focus=True):
         where = order.index(self.current) + 1 if self.current in order else 0
         return where, len(order)
 
-    def find(self, words: str, direction: int = 1) -> int:
+    def find(self, words: str) -> int:
         """Highlight `words`, scroll to the next paragraph holding them; how many times they
         occur in what is shown (0: not at all)."""
         self.search = words
@@ -349,14 +358,14 @@ class DiffView(ScrollView, can_focus=True):
         if not words:
             return 0
         needle = words.casefold()
-        blocks = [self.placement.top, *self.placement.blocks]
+        blocks: list[Block | list[int]] = [self.placement.top, *self.placement.blocks]
         counts = [self._block_text(block).casefold().count(needle) for block in blocks]
         starts = [self._offsets[n] for n, count in enumerate(counts) if count]
         starts = [y for y in starts if y >= 0]
         if not starts:
             return 0
         after = [y for y in starts if y > self.scroll_offset.y + 1]
-        target = after[0] if after and direction > 0 else starts[0]
+        target = after[0] if after else starts[0]
         self.scroll_to(y=target, animate=False, immediate=True)
         return sum(counts)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.text import KIND_BADGE, TAG_BADGE, badge, plain
+from tui.text import KIND_BADGE, TAG_BADGE, badge, kind_sign, plain
+from versions.export.layout import FLAGGED
 from versions.model import ChangeKind, ChangeLog, Tag
 
 
@@ -28,14 +29,13 @@ def summary_text(
     summary = changelog.summary
     for kind in ChangeKind:
         count = summary[str(kind)]
-        label, style = KIND_BADGE[kind]
         if count:
-            text.append(f"{label.split()[0]}{count}", style)
+            text.append(f"{kind_sign(kind)}{count}", KIND_BADGE[kind][1])
             text.append(" ")
     if not changelog.changes:
         text.append("no change ", "dim")
     tags = changelog.tag_counts()
-    for tag in (Tag.ATTRIBUTION, Tag.QUOTE, Tag.NUMBER):
+    for tag in FLAGGED:
         if tags[str(tag)]:
             label, style = TAG_BADGE[tag]
             text.append_text(badge(f"{label} {tags[str(tag)]}", style))

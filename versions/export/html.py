@@ -56,13 +56,6 @@ li.removed .sentence { color: #b71c1c; text-decoration: line-through; }
 }
 """
 
-_IMPLIED = {
-    "Added": ChangeKind.ADDED,
-    "Removed": ChangeKind.REMOVED,
-    "Changed": ChangeKind.CHANGED,
-    "Moved": ChangeKind.MOVED,
-}
-
 
 def escape(text: str) -> str:
     return _html.escape(visible(text), quote=True)
@@ -84,10 +77,10 @@ def render(pairs: Sequence[Pair]) -> str:
             body.append(f'<p class="advisory">{escape(line)}</p>')
         if not changelog.changes:
             body.append('<p class="empty">No changes.</p>')
-        for title, changes in grouped(changelog.changes):
+        for title, implied, changes in grouped(changelog.changes):
             body.append(f"<h3>{title}</h3>")
             body.append("<ul>")
-            body += [_item(change, pair, _IMPLIED.get(title)) for change in changes]
+            body += [_item(change, pair, implied) for change in changes]
             body.append("</ul>")
         body.append("</section>")
     return "\n".join(

@@ -159,15 +159,24 @@ _BODY_GROUPS = (
 )
 
 
-def grouped(changes: Sequence[Change]) -> list[tuple[str, list[Change]]]:
-    """Changes under their headings, non-empty groups only, each in reading order."""
-    groups: list[tuple[str, list[Change]]] = []
+def grouped(changes: Sequence[Change]) -> list[tuple[str, ChangeKind | None, list[Change]]]:
+    """Changes under their headings, non-empty groups only, each in reading order.
+
+    The middle item is the kind the heading already names ("Added"), which an item under it
+    need not repeat; None under a section heading or one naming two kinds.
+    """
+    groups: list[tuple[str, ChangeKind | None, list[Change]]] = []
     for section, title in _SECTION_GROUPS:
-        groups.append((title, [c for c in changes if c.section is section]))
+        groups.append((title, None, [c for c in changes if c.section is section]))
     body = [c for c in changes if c.section is Section.BODY]
     for kinds, title in _BODY_GROUPS:
-        groups.append((title, [c for c in body if c.kind in kinds]))
-    return [(title, sorted(members, key=_reading_order)) for title, members in groups if members]
+        implied = kinds[0] if len(kinds) == 1 else None
+        groups.append((title, implied, [c for c in body if c.kind in kinds]))
+    return [
+        (title, implied, sorted(members, key=_reading_order))
+        for title, implied, members in groups
+        if members
+    ]
 
 
 def _reading_order(change: Change) -> tuple[int, int]:

@@ -27,14 +27,6 @@ from versions.model import Change, ChangeKind, Tag
 _SPECIAL = re.compile(r"([\\`*_~\[\]<>|#])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
-# Kinds the group heading already names.
-_IMPLIED = {
-    "Added": ChangeKind.ADDED,
-    "Removed": ChangeKind.REMOVED,
-    "Changed": ChangeKind.CHANGED,
-    "Moved": ChangeKind.MOVED,
-}
-
 
 def escape(text: str) -> str:
     return _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", visible(text)))
@@ -54,10 +46,10 @@ def render(pairs: Sequence[Pair]) -> str:
             out += [escape(line), ""]
         if not changelog.changes:
             out += ["No changes.", ""]
-        for title, changes in grouped(changelog.changes):
+        for title, implied, changes in grouped(changelog.changes):
             out += [f"### {title}", ""]
             for change in changes:
-                out += _item(change, pair, implied=_IMPLIED.get(title))
+                out += _item(change, pair, implied=implied)
             out.append("")
     return "\n".join(out)
 
