@@ -98,27 +98,27 @@ class Link(NamedTuple):
 
 
 class _Side:
-    """Per-sentence facts computed once: normalised key and word counts."""
+    """Per-sentence facts computed once: normalised key, section, and word counts on demand."""
 
-    __slots__ = ("counts", "keys", "sections", "sizes")
+    __slots__ = ("counts", "keys", "sections")
 
     def __init__(self, sentences: Sequence[Sentence]) -> None:
         self.keys = [normalise(s.text) for s in sentences]
         self.sections = [s.section for s in sentences]
         self.counts: list[Counter[str] | None] = [None] * len(sentences)
-        self.sizes: list[int] = [-1] * len(sentences)
 
     def words(self, position: int) -> Counter[str]:
         counts = self.counts[position]
         if counts is None:
             counts = Counter(word_tokens(self.keys[position]))
             self.counts[position] = counts
-            self.sizes[position] = sum(counts.values())
         return counts
 
-    def size(self, position: int) -> int:
-        self.words(position)
-        return self.sizes[position]
+    def by_section(self) -> dict[Section, list[int]]:
+        positions: dict[Section, list[int]] = {}
+        for position, section in enumerate(self.sections):
+            positions.setdefault(section, []).append(position)
+        return positions
 
 
 def _shared(a: Counter[str], b: Counter[str]) -> int:
@@ -137,12 +137,7 @@ def align(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Link]:
     old_side, new_side = _Side(old), _Side(new)
     links: list[Link] = []
     gaps: list[tuple[list[int], list[int]]] = []
-    old_by_section: dict[Section, list[int]] = {}
-    for i, sentence in enumerate(old):
-        old_by_section.setdefault(sentence.section, []).append(i)
-    new_by_section: dict[Section, list[int]] = {}
-    for j, sentence in enumerate(new):
-        new_by_section.setdefault(sentence.section, []).append(j)
+    old_by_section, new_by_section = old_side.by_section(), new_side.by_section()
     for section in Section:
         old_pos, new_pos = old_by_section.get(section, []), new_by_section.get(section, [])
         old_keys = [old_side.keys[i] for i in old_pos]

@@ -38,27 +38,22 @@ from dataclasses import dataclass
 from versions.model import ChangeKind, Tag
 from versions.normalise import normalise
 
-_ATTRIBUTION_WORDS = {
-    "said", "says", "say", "saying", "told", "tells", "tell", "telling",
-    "according", "confirmed", "confirms", "declined", "declines", "denied", "denies",
-    "added", "adds", "noted", "stated", "announced", "wrote", "writes",
-    "explained", "insisted", "acknowledged", "admitted", "claimed", "claims",
-    "asserted", "argued", "warned", "cautioned", "commented", "comment",
-    "replied", "responded", "reported", "reports", "disclosed", "briefed",
-    "source", "sources", "official", "officials", "spokesperson", "spokespeople",
-    "spokesman", "spokeswoman", "spokesmen", "spokeswomen", "aide", "aides",
-    "diplomat", "diplomats", "representative", "representatives", "familiar",
-    "insider", "insiders", "analyst", "analysts", "statement", "anonymity",
-    "speaking", "authorised", "authorized",
-}  # fmt: skip
 _SOURCE_NOUNS = {
     "source", "sources", "official", "officials", "spokesperson", "spokespeople",
     "spokesman", "spokeswoman", "spokesmen", "spokeswomen", "aide", "aides",
     "diplomat", "diplomats", "representative", "representatives", "insider",
     "insiders", "analyst", "analysts", "familiar",  # "two people familiar with …"
 }  # fmt: skip
-_CLAUSE_BREAK = re.compile(r"[,;:.()]")
 _TELLING = {"told", "tells", "tell", "telling", "according"}
+_ATTRIBUTION_WORDS = _SOURCE_NOUNS | _TELLING | {
+    "said", "says", "say", "saying", "confirmed", "confirms", "declined", "declines",
+    "denied", "denies", "added", "adds", "noted", "stated", "announced", "wrote", "writes",
+    "explained", "insisted", "acknowledged", "admitted", "claimed", "claims",
+    "asserted", "argued", "warned", "cautioned", "commented", "comment",
+    "replied", "responded", "reported", "reports", "disclosed", "briefed",
+    "statement", "anonymity", "speaking", "authorised", "authorized",
+}  # fmt: skip
+_CLAUSE_BREAK = re.compile(r"[,;:.()]")
 _MODIFIER_REACH = 3
 _TELLING_REACH = 2
 

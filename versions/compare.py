@@ -26,11 +26,10 @@ def compare(
 ) -> ChangeLog:
     """What changed from `old` to `new`, in the reading order of `new`."""
     old_sentences, new_sentences = old.sentences, new.sentences
-    links = align(old_sentences, new_sentences)
-    placed = _reading_order(links, len(old_sentences))
+    links = _in_reading_order(align(old_sentences, new_sentences), len(old_sentences))
     changes = [
         change
-        for _, link in sorted(placed, key=lambda item: item[0])
+        for link in links
         if not _untouched(link, old_sentences, new_sentences)
         and (change := _change(link, old_sentences, new_sentences)) is not None
     ]
@@ -43,8 +42,8 @@ def compare(
     )
 
 
-def _reading_order(links: list[Link], old_count: int) -> list[tuple[tuple[float, int, int], Link]]:
-    """Sort keys: new position; a removed sentence sits after what preceded it in `old`."""
+def _in_reading_order(links: list[Link], old_count: int) -> list[Link]:
+    """By new position; a removed sentence sits after what preceded it in `old`."""
     new_of_old = [-1.0] * old_count
     for link in links:
         if link.new and link.kind is not LinkKind.MOVED:
@@ -56,13 +55,13 @@ def _reading_order(links: list[Link], old_count: int) -> list[tuple[tuple[float,
             preceding = new_of_old[i]
         else:
             new_of_old[i] = preceding
-    placed = []
-    for link in links:
+
+    def key(link: Link) -> tuple[float, int, int]:
         if link.new:
-            placed.append(((float(min(link.new)), 1, min(link.new)), link))
-        else:
-            placed.append(((new_of_old[link.old[0]] + 0.5, 0, link.old[0]), link))
-    return placed
+            return float(min(link.new)), 1, min(link.new)
+        return new_of_old[link.old[0]] + 0.5, 0, link.old[0]
+
+    return sorted(links, key=key)
 
 
 def _untouched(link: Link, old: Sequence[Sentence], new: Sequence[Sentence]) -> bool:

@@ -47,8 +47,8 @@ def collapse_whitespace(text: str) -> str:
 def normalise(text: str) -> str:
     """The sentence as the aligner sees it: quotes, dashes and whitespace folded."""
     if text.isascii():  # most wire copy: nothing to fold but whitespace
-        return " ".join(text.split())
-    return " ".join(text.translate(_FOLD).split())
+        return collapse_whitespace(text)
+    return collapse_whitespace(text.translate(_FOLD))
 
 
 def sentence_hash(text: str) -> str:

@@ -27,8 +27,8 @@ def read(data: bytes, source: str = "<input>") -> list[Document]:
     A JSON object or array is ninjs; XML is NewsML-G2 or RSS/Atom by its root
     element; anything else is plain wire text.
     """
-    text, encoding = decode(data, source)
-    start = text.lstrip("\ufeff \t\r\n")[:1]
+    text, encoding = decode(data, source)  # normalised: no BOM, tab or CR left
+    start = text.lstrip(" \n")[:1]
     if start not in ("{", "[", "<"):
         return [parse_wire(text, encoding=encoding, source=source)]
     try:
@@ -42,7 +42,7 @@ def _read_structured(
 ) -> list[Document]:
     if start in ("{", "["):
         try:
-            value = json.loads(text.lstrip("\ufeff"))
+            value = json.loads(text)
         except json.JSONDecodeError as error:
             raise RejectedInput(source, f"malformed JSON: {error}") from None
         return read_ninjs(value, source, encoding)

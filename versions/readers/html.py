@@ -73,7 +73,7 @@ class _BlockCollector(HTMLParser):
 
 
 def html_paragraphs(markup: str) -> list[tuple[ParagraphKind, str]]:
-    """Block elements in reading order, whitespace collapsed; `<h2>`…`<h6>` are subheads.
+    """Block elements in reading order, whitespace collapsed; `<h1>`…`<h6>` are subheads.
 
     Text outside any block element (a feed summary without `<p>`) is one paragraph
     per run of text between blocks.

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from versions.errors import RejectedInput
 from versions.model import Document, ItemMeta, Paragraph, ParagraphKind
 from versions.readers import wire
+from versions.readers.decode import normalise_text
 from versions.readers.html import html_paragraphs
 from versions.segment import split_sentences
 
@@ -36,7 +37,7 @@ class ItemFields:
 
 def text_blocks(text: str) -> list[Block]:
     """A plain-text body: paragraphs are separated by blank lines, or one a line."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise_text(text)
     chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
     return [(ParagraphKind.TEXT, " ".join(chunk.split())) for chunk in chunks if chunk.strip()]
 
@@ -47,6 +48,11 @@ def body_blocks(value: str, content_type: str | None) -> list[Block]:
     if "html" in kind or (not kind and value.lstrip().startswith("<")):
         return html_paragraphs(value)
     return text_blocks(value)
+
+
+def advisory_of(ednote: str | None) -> str | None:
+    """An editor's note written as a wire advisory, "(Adds …)", is the item's advisory."""
+    return ednote if ednote and ednote.startswith("(") else None
 
 
 def parse_datetime(value: str, source: str, name: str) -> datetime | None:
@@ -76,7 +82,7 @@ def build_document(fields: ItemFields, meta: ItemMeta, label_hint: str | None = 
     label, headline = wire.split_label(" ".join(fields.headline.split()))
     if label is None and label_hint:
         label = wire.split_label(label_hint)[0]
-    body = [(kind, text) for kind, text in fields.body if not _is_kill_line(text)]
+    body = [(kind, text) for kind, text in fields.body if not wire.is_kill_line(text)]
     killed = len(body) < len(fields.body)
     blocks: list[Block] = [(ParagraphKind.HEADLINE, headline)]
     blocks += [(ParagraphKind.BULLET, " ".join(bullet.split())) for bullet in fields.bullets]
@@ -106,7 +112,7 @@ def _with_dateline(body: list[Block], dateline: str) -> list[Block]:
 def _with_trailer(body: list[Block]) -> list[Block]:
     """The closing "(Reporting by …)" and "… contributed to this report" paragraphs."""
     end = len(body)
-    while end > 0 and body[end - 1][0] is ParagraphKind.TEXT and _is_trailer(body[end - 1][1]):
+    while end > 0 and body[end - 1][0] is ParagraphKind.TEXT and wire.is_trailer(body[end - 1][1]):
         end -= 1
     return body[:end] + [(ParagraphKind.TRAILER, text) for _, text in body[end:]]
 
@@ -114,26 +120,9 @@ def _with_trailer(body: list[Block]) -> list[Block]:
 def _labelled(meta: ItemMeta, label: str | None, killed: bool) -> ItemMeta:
     """Label, correction and kill as the wire text says them, added to what the format said."""
     label = meta.label if label is None else label
-    upper = (label or "").upper()
     return replace(
         meta,
         label=label,
-        correction=meta.correction or "CORRECT" in upper or _corrects(meta.advisory),
-        withdrawn=meta.withdrawn or killed or "WITHDRAWN" in upper,
+        correction=meta.correction or wire.is_correction(label, meta.advisory),
+        withdrawn=meta.withdrawn or killed or "WITHDRAWN" in (label or "").upper(),
     )
-
-
-# The plain parser's own rules, read from its module so that both stay one rule.
-# (They are private there; see the readers report: wire.py should expose them.)
-
-
-def _is_kill_line(text: str) -> bool:
-    return bool(wire._KILL_LINE.match(" ".join(text.split())))
-
-
-def _is_trailer(text: str) -> bool:
-    return bool(wire._TRAILER_START.match(text) or wire._CONTRIBUTED.search(text))
-
-
-def _corrects(advisory: str | None) -> bool:
-    return bool(advisory and wire._CORRECTS.search(advisory))

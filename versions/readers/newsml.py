@@ -14,6 +14,7 @@ from versions.readers.html import html_paragraphs, local_name
 from versions.readers.item import (
     Block,
     ItemFields,
+    advisory_of,
     build_document,
     parse_datetime,
     parse_version,
@@ -61,7 +62,7 @@ def _read_item(item: Element, source: str, encoding: str) -> Document:
         withdrawn=withdrawn,
         correction=correction,
         ednote=ednote,
-        advisory=ednote if ednote and ednote.startswith("(") else None,
+        advisory=advisory_of(ednote),
         format="newsml",
         encoding=encoding,
     )

@@ -15,6 +15,7 @@ from versions.readers.html import html_paragraphs
 from versions.readers.item import (
     Block,
     ItemFields,
+    advisory_of,
     body_blocks,
     build_document,
     parse_datetime,
@@ -57,7 +58,7 @@ def _read_item(item: dict[str, Any], source: str, encoding: str) -> Document:
         first_created=parse_datetime(_text(item, "firstcreated", source), source, "firstcreated"),
         withdrawn=withdrawn,
         ednote=ednote,
-        advisory=ednote if ednote and ednote.startswith("(") else None,
+        advisory=advisory_of(ednote),
         format="ninjs",
         encoding=encoding,
     )

@@ -67,14 +67,13 @@ _PARAGRAPH_START = re.compile(r"^[\"'“‘«(\[—–-]?[^\W_a-z]", re.U)
 def parse_wire(text: str, *, encoding: str = "utf-8", source: str = "<input>") -> Document:
     """The story in `text`; raises `RejectedInput` when there is no story text at all."""
     lines = [" ".join(line.split()) for line in normalise_text(text).split("\n")]
-    withdrawn = any(_KILL_LINE.match(line) for line in lines)
-    lines = [line for line in lines if not _KILL_LINE.match(line)]
-    header = _Header.read(lines)
+    story_lines = [line for line in lines if not is_kill_line(line)]
+    header = _Header.read(story_lines)
     paragraphs = header.paragraphs + _body_paragraphs(header.body)
     advisory = " ".join(header.advisories) or None
     label = header.label
     withdrawn = (
-        withdrawn
+        len(story_lines) < len(lines)
         or "WITHDRAWN" in (label or "")
         or any(_WITHDRAWN_ADVISORY.match(a) for a in header.advisories)
     )
@@ -84,11 +83,26 @@ def parse_wire(text: str, *, encoding: str = "utf-8", source: str = "<input>") -
         label=label,
         advisory=advisory,
         withdrawn=withdrawn,
-        correction="CORRECT" in (label or "") or bool(advisory and _CORRECTS.search(advisory)),
+        correction=is_correction(label, advisory),
         encoding=encoding,
         format="text",
     )
     return Document(tuple(paragraphs), meta)
+
+
+def is_kill_line(text: str) -> bool:
+    """A "KILL" or "STORY WITHDRAWN" line: it withdraws the story and is not story text."""
+    return bool(_KILL_LINE.match(" ".join(text.split())))
+
+
+def is_trailer(text: str) -> bool:
+    """A closing "(Reporting by …)" or "… contributed to this report" paragraph."""
+    return bool(_TRAILER_START.match(text) or _CONTRIBUTED.search(text))
+
+
+def is_correction(label: str | None, advisory: str | None) -> bool:
+    """A "CORRECTED" or "CORRECTION" label, or an advisory that says "(Corrects …)"."""
+    return "CORRECT" in (label or "").upper() or bool(advisory and _CORRECTS.search(advisory))
 
 
 def split_label(headline: str) -> tuple[str | None, str]:
