@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import seed_key
+from sample_archive import seed_key
 from textual.widgets import DataTable, Input
 
 from tui.app import WirediffApp

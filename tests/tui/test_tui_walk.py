@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
 from rich.text import Text
+from sample_archive import SAMPLES
 from textual.widgets import DataTable, Static
 
 from tui.app import WirediffApp
