@@ -15,7 +15,6 @@ import click
 
 from versions.errors import WirediffError
 from versions.export import Format, render
-from versions.model import ChangeLog, Document
 from versions.service import (
     SAMPLES,
     Archive,
@@ -223,12 +222,12 @@ def diff(
 ) -> None:
     """What changed in STORY from version OLD to NEW (default: latest against the one before)."""
     with _open(ctx) as archive:
-        changes = archive.compare(story, old, new)
-        if output_format == "json":
-            click.echo(json.dumps(changes.to_dict(), ensure_ascii=False, indent=2))
-            return
-        documents = _documents(archive, [changes])
+        changes, old_document, new_document = archive.compare_with_documents(story, old, new)
+    if output_format == "json":
+        click.echo(json.dumps(changes.to_dict(), ensure_ascii=False, indent=2))
+        return
     fmt: Format = "text" if output_format == "text" else _EXPORT_FORMATS[output_format]
+    documents = [(old_document, new_document)]
     text = render([changes], fmt, color=_use_color(color), documents=documents)
     click.echo(text, nl=not text.endswith("\n"), color=True)
 
@@ -238,18 +237,6 @@ def _use_color(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-def _documents(archive: Archive, changelogs: list[ChangeLog]) -> list[tuple[Document, Document]]:
-    """The (old, new) documents of each change log, for paragraph numbers as editors count."""
-    story = changelogs[0].story_key if changelogs else None
-    if story is None:
-        return []
-    numbers = [n for log in changelogs for n in (log.old.version, log.new.version) if n]
-    documents = archive.documents(story, numbers)
-    return [
-        (documents[log.old.version or 0], documents[log.new.version or 0]) for log in changelogs
-    ]
 
 
 _EXPORT_FORMATS: dict[str, Format] = {

@@ -77,8 +77,16 @@ class ChangeCounts:
         ]
         return " ".join(parts) or "no change"
 
+    @property
+    def by_kind(self) -> dict[str, int]:
+        return {kind: getattr(self, kind) for kind in _SYMBOLS}
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_kind.values())
+
     def to_dict(self) -> dict[str, Any]:
-        return {kind: getattr(self, kind) for kind in _SYMBOLS} | {"tags": dict(self.tags)}
+        return self.by_kind | {"tags": dict(self.tags)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChangeCounts:
@@ -158,7 +166,6 @@ class IngestResult:
     version: int | None
     reason: str | None
     counts: ChangeCounts | None
-    headline: str | None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -376,9 +383,7 @@ class Archive:
                 )
                 if same is not None:
                     _learn_identity(same, meta)
-                    return IngestResult(
-                        source, "unchanged", story.key, same.number, None, None, same.headline
-                    )
+                    return IngestResult(source, "unchanged", story.key, same.number, None, None)
             else:
                 story = self._new_story(session, story_key or slugify(headline), meta, received)
                 existing = []
@@ -440,7 +445,7 @@ class Archive:
             if meta.withdrawn:
                 story.status = str(Status.WITHDRAWN)
             key = story.key
-        return IngestResult(source, "added", key, number, None, counts, headline)
+        return IngestResult(source, "added", key, number, None, counts)
 
     def _resolve_story(
         self,
@@ -549,21 +554,20 @@ class Archive:
 
     def compare(self, story_key: str, old: int | None = None, new: int | None = None) -> ChangeLog:
         """`old` → `new`; by default the latest version against the one before it."""
+        changelog, _, _ = self.compare_with_documents(story_key, old, new)
+        return changelog
+
+    def compare_with_documents(
+        self, story_key: str, old: int | None = None, new: int | None = None
+    ) -> tuple[ChangeLog, Document, Document]:
+        """`compare`, with the two documents it compared (renderers number paragraphs)."""
         with self._sessions() as session:
             story = self._find_story(session, story_key)
             if new is None:
                 new = story.version_count
             if old is None:
                 old = max(new - 1, 1)
-            old_version = self._find_version(session, story, old)
-            new_version = self._find_version(session, story, new)
-            return self._changelog(
-                story,
-                old_version,
-                new_version,
-                self._load_document(session, old_version),
-                self._load_document(session, new_version),
-            )
+            return self._pair(session, story, old, new)
 
     def history(
         self, story_key: str, first: int | None = None, last: int | None = None
@@ -580,8 +584,12 @@ class Archive:
             last = story.version_count if last is None else last
             if first > last:
                 raise UnknownVersion(f"versions {first}..{last} of {story.key}: {first} > {last}")
-            versions = [self._find_version(session, story, n) for n in range(first, last + 1)]
-            documents = [self._load_document(session, version) for version in versions]
+            versions = repository.versions_between(session, story.id, first, last)
+            stored = {version.number for version in versions}
+            for number in range(first, last + 1):
+                if number not in stored:
+                    raise _no_version(story, number)
+            documents = self._load_documents(session, versions)
             return [
                 (
                     self._changelog(story, old, new, old_document, new_document),
@@ -603,6 +611,11 @@ class Archive:
             for changelog, old, new in self._history(story_key, None, None)
         }
 
+    def advisory(self, story_key: str, number: int) -> str:
+        """The advisory line generated for version `number` (> 1) against the one before it."""
+        ((changelog, old, new),) = self._history(story_key, number - 1, number)
+        return advisory_line(changelog, old, new)
+
     def export(
         self,
         story_key: str,
@@ -620,19 +633,7 @@ class Archive:
         if pair is not None:
             with self._sessions() as session:
                 story = self._find_story(session, story_key)
-                old_version = self._find_version(session, story, pair[0])
-                new_version = self._find_version(session, story, pair[1])
-                old_document = self._load_document(session, old_version)
-                new_document = self._load_document(session, new_version)
-                triples = [
-                    (
-                        self._changelog(
-                            story, old_version, new_version, old_document, new_document
-                        ),
-                        old_document,
-                        new_document,
-                    )
-                ]
+                triples = [self._pair(session, story, *pair)]
         else:
             triples = self._history(story_key, first, last)
             if not triples:
@@ -647,9 +648,11 @@ class Archive:
         """Several versions' documents by number, read in one go (exports number paragraphs)."""
         with self._sessions() as session:
             story = self._find_story(session, story_key)
+            versions = [self._find_version(session, story, n) for n in sorted(set(numbers))]
+            documents = self._load_documents(session, versions)
             return {
-                number: self._load_document(session, self._find_version(session, story, number))
-                for number in sorted(set(numbers))
+                version.number: document
+                for version, document in zip(versions, documents, strict=True)
             }
 
     def search(self, words: str, *, limit: int = 50) -> list[SearchHit]:
@@ -697,10 +700,18 @@ class Archive:
     def _find_version(self, session: Session, story: Story, number: int) -> Version:
         version = repository.version_by_number(session, story.id, number)
         if version is None:
-            raise UnknownVersion(
-                f"{story.key} has no version {number} (it has 1..{story.version_count})"
-            )
+            raise _no_version(story, number)
         return version
+
+    def _pair(
+        self, session: Session, story: Story, old: int, new: int
+    ) -> tuple[ChangeLog, Document, Document]:
+        """Version `old` against version `new`, with the two documents compared."""
+        old_version = self._find_version(session, story, old)
+        new_version = self._find_version(session, story, new)
+        old_document, new_document = self._load_documents(session, [old_version, new_version])
+        changelog = self._changelog(story, old_version, new_version, old_document, new_document)
+        return changelog, old_document, new_document
 
     def _changelog(
         self,
@@ -720,29 +731,42 @@ class Archive:
         )
 
     def _load_document(self, session: Session, version: Version) -> Document:
-        sentences = [
-            Sentence(
-                row.text, Section(row.section), row.paragraph, row.position, ParagraphKind(row.kind)
-            )
-            for row in repository.sentences_of(session, version.id)
-        ]
-        meta = ItemMeta(
-            label=version.label,
-            advisory=version.advisory,
-            guid=version.guid,
-            version=version.agency_version,
-            created=version.created_at,
-            withdrawn=version.withdrawn,
-            correction=version.correction,
-            ednote=version.ednote,
-            format=version.format,
-            encoding=version.encoding,
+        return self._load_documents(session, [version])[0]
+
+    def _load_documents(self, session: Session, versions: list[Version]) -> list[Document]:
+        """The stored documents, their sentences read in one query (a history reads many)."""
+        rows = repository.sentences_of(session, [version.id for version in versions])
+        return [_document(version, rows.get(version.id, [])) for version in versions]
+
+
+def _document(version: Version, rows: list[SentenceRow]) -> Document:
+    sentences = [
+        Sentence(
+            row.text, Section(row.section), row.paragraph, row.position, ParagraphKind(row.kind)
         )
-        return Document.from_sentences(sentences, meta)
+        for row in rows
+    ]
+    meta = ItemMeta(
+        label=version.label,
+        advisory=version.advisory,
+        guid=version.guid,
+        version=version.agency_version,
+        created=version.created_at,
+        withdrawn=version.withdrawn,
+        correction=version.correction,
+        ednote=version.ednote,
+        format=version.format,
+        encoding=version.encoding,
+    )
+    return Document.from_sentences(sentences, meta)
+
+
+def _no_version(story: Story, number: int) -> UnknownVersion:
+    return UnknownVersion(f"{story.key} has no version {number} (it has 1..{story.version_count})")
 
 
 def _rejected(source: str, reason: str) -> IngestResult:
-    return IngestResult(source, "rejected", None, None, reason, None, None)
+    return IngestResult(source, "rejected", None, None, reason, None)
 
 
 def _same_item(existing: list[Version], document: Document) -> Version | None:

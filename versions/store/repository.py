@@ -117,6 +117,15 @@ def same_version(
     return session.scalars(query).first()
 
 
+def versions_between(session: Session, story_id: int, first: int, last: int) -> list[Version]:
+    query = (
+        select(Version)
+        .where(Version.story_id == story_id, Version.number.between(first, last))
+        .order_by(Version.number)
+    )
+    return list(session.scalars(query))
+
+
 def version_by_number(session: Session, story_id: int, number: int) -> Version | None:
     query = select(Version).where(Version.story_id == story_id, Version.number == number)
     return session.scalar(query)
@@ -152,13 +161,17 @@ def add_version(
     session.flush()
 
 
-def sentences_of(session: Session, version_id: int) -> list[SentenceRow]:
+def sentences_of(session: Session, version_ids: Sequence[int]) -> dict[int, list[SentenceRow]]:
+    """Each version's sentences in order, by version id."""
     query = (
         select(SentenceRow)
-        .where(SentenceRow.version_id == version_id)
-        .order_by(SentenceRow.position)
+        .where(SentenceRow.version_id.in_(version_ids))
+        .order_by(SentenceRow.version_id, SentenceRow.position)
     )
-    return list(session.scalars(query))
+    result: dict[int, list[SentenceRow]] = {}
+    for row in session.scalars(query):
+        result.setdefault(row.version_id, []).append(row)
+    return result
 
 
 def _match(session: Session, match: str | None) -> Any:

@@ -112,7 +112,8 @@ class Version(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     source: Mapped[str] = mapped_column(Text)
     format: Mapped[str] = mapped_column(String(16))
-    raw: Mapped[bytes] = mapped_column(LargeBinary)  # the whole delivery, as received
+    # the whole delivery, as received (a feed's, for each of its items): read only on demand
+    raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     # which item of the delivery this version is (an RSS file, a newsMessage holds several);
     # null for versions stored before it was recorded
     item_index: Mapped[int | None] = mapped_column(Integer)

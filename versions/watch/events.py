@@ -1,8 +1,10 @@
 """The watcher's log: one JSON object a line, so a desk's tools can follow it with `tail -f | jq`.
 
-Every line has "time" (UTC, ISO 8601) and "event": started, ingested, unchanged,
-rejected, retry (an ingest failed for a reason other than the input; the file is put
-back and tried again), feed_checked, feed_error, hook_error, stopped.
+Every line has "time" (UTC, ISO 8601) and "event": watching (the folders and how
+they are watched; again when watchfiles fails and polling takes over), ingested,
+unchanged, rejected, retry (an ingest failed for a reason other than the input; the
+file is put back and tried again), folder_error, feed_checked, feed_error,
+hook_error, error (a watcher died; the others are stopped), stopped.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ class EventLog:
             self._stream.flush()
         return record
 
-    def result(self, result: IngestResult, **fields: Any) -> dict[str, Any]:
-        """The line for one ingest result: ingested, unchanged or rejected."""
+    def result(self, result: IngestResult) -> dict[str, Any]:
+        """The line for an item that added no version: unchanged or rejected.
+
+        A new version's line carries more, read back from the archive (`notice.describe`).
+        """
         if result.status == "rejected":
-            return self.emit("rejected", source=result.source, reason=result.reason, **fields)
-        if result.status == "unchanged":
-            return self.emit(
-                "unchanged", source=result.source, story=result.story, version=result.version
-            )
-        return self.emit("ingested", source=result.source, **fields)
+            return self.emit("rejected", source=result.source, reason=result.reason)
+        return self.emit(
+            "unchanged", source=result.source, story=result.story, version=result.version
+        )

@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from versions.errors import WirediffError
-from versions.export.advisory import advisory_line
 from versions.model import Status, Tag
 from versions.service import Archive, ChangeCounts, IngestResult
 from versions.watch.events import EventLog
 from versions.watch.hooks import HookRunner, ring_bell
-
-_KINDS = ("added", "removed", "changed", "moved", "split", "merged")
 
 
 def substantive(counts: ChangeCounts | None) -> bool:
@@ -23,8 +20,7 @@ def substantive(counts: ChangeCounts | None) -> bool:
     """
     if counts is None:
         return True
-    total: int = sum(getattr(counts, kind) for kind in _KINDS)
-    return total > counts.tags.get(str(Tag.COSMETIC), 0)
+    return counts.total > counts.tags.get(str(Tag.COSMETIC), 0)
 
 
 def describe(archive: Archive, result: IngestResult, *, advisory: bool = False) -> dict[str, Any]:
@@ -52,23 +48,15 @@ def describe(archive: Archive, result: IngestResult, *, advisory: bool = False) 
             "total": len(rows),
         },
         "out_of_order": row.number < len(rows),
-        "counts": {kind: getattr(counts, kind) for kind in _KINDS} if counts else None,
+        "counts": counts.by_kind if counts else None,
         "tags": {tag: n for tag, n in counts.tags.items() if n} if counts else {},
         "summary": counts.short() if counts else "first version",
         "substantive": substantive(counts),
     }
     if advisory:
-        fields["advisory"] = _advisory(archive, story.key, row.number)
+        line = archive.advisory(story.key, row.number) if row.number > 1 else ""
+        fields["advisory"] = line or None
     return fields
-
-
-def _advisory(archive: Archive, story: str, number: int) -> str | None:
-    if number == 1:
-        return None
-    changelog = archive.compare(story, number - 1, number)
-    old = archive.document(story, number - 1)
-    new = archive.document(story, number)
-    return advisory_line(changelog, old, new) or None
 
 
 class Reporter:
