@@ -51,7 +51,7 @@ _SYMBOLS = {
     "changed": "~",
     "removed": "−",
     "moved": "↕",
-    "split": "⑂",
+    "split": "⋔",
     "merged": "⋈",
 }
 
@@ -69,7 +69,7 @@ class ChangeCounts:
     tags: dict[str, int] = field(default_factory=dict)
 
     def short(self) -> str:
-        """Like "+2 ~3 −1 ↕1 ⑂1 ⋈1": added, changed, removed, moved, split, merged; no zeros."""
+        """Like "+2 ~3 −1 ↕1 ⋔1 ⋈1": added, changed, removed, moved, split, merged; no zeros."""
         parts = [
             f"{symbol}{getattr(self, kind)}"
             for kind, symbol in _SYMBOLS.items()
