@@ -88,11 +88,9 @@ class DiffScreen(WirediffScreen):
         old = self.old if self.old is not None else self.new
         changelog = self.changelogs.get((old, self.new))
         if changelog is None:
-            changelog = self.wirediff.archive.compare(self.story_key, old, self.new)
-            self.changelogs[old, self.new] = changelog
-        missing = {old, self.new} - self.documents.keys()
-        if missing:
-            self.documents.update(self.wirediff.archive.documents(self.story_key, missing))
+            compared = self.wirediff.archive.compare_with_documents(self.story_key, old, self.new)
+            self._keep(*_by_pair({(old, self.new): compared}))
+            changelog = compared[0]
         view = self.query_one(DiffView)
         view.show(changelog, self.documents[old], self.documents[self.new])
         self.title = changelog.story_title or self.story_key
@@ -120,11 +118,9 @@ class DiffScreen(WirediffScreen):
     def _fetch(self, pairs: list[Pair]) -> None:
         """In a thread: the neighbouring pairs' change logs and documents, handed to the screen."""
         archive = self.wirediff.archive
-        changelogs = {pair: archive.compare(self.story_key, *pair) for pair in pairs}
-        wanted = {n for pair in pairs for n in pair} - self.documents.keys()
-        documents = archive.documents(self.story_key, wanted)
+        compared = {pair: archive.compare_with_documents(self.story_key, *pair) for pair in pairs}
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._keep, changelogs, documents)
+            self.app.call_from_thread(self._keep, *_by_pair(compared))
 
     def _keep(self, changelogs: dict[Pair, ChangeLog], documents: dict[int, Document]) -> None:
         self.changelogs.update(changelogs)
@@ -277,3 +273,16 @@ class DiffScreen(WirediffScreen):
             self.set_focus(self.query_one(DiffView))
             return
         self.app.pop_screen()
+
+
+def _by_pair(
+    compared: dict[Pair, tuple[ChangeLog, Document, Document]],
+) -> tuple[dict[Pair, ChangeLog], dict[int, Document]]:
+    """Change logs by pair and documents by version number, as the screen caches them."""
+    changelogs = {pair: changelog for pair, (changelog, _, _) in compared.items()}
+    documents = {
+        number: document
+        for (old, new), (_, old_document, new_document) in compared.items()
+        for number, document in ((old, old_document), (new, new_document))
+    }
+    return changelogs, documents
