@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from versions.errors import WirediffError
 from versions.export import Format, render
@@ -325,16 +326,22 @@ def tui(ctx: click.Context) -> None:
 
 @cli.command()
 @click.option("--no-tui", is_flag=True, help="Only load the samples and list the stories.")
-def demo(no_tui: bool) -> None:
+@click.pass_context
+def demo(ctx: click.Context, no_tui: bool) -> None:
     """Load the samples into a fresh SQLite file and open the UI.
 
     The wire-text versions (samples/*/*.txt) go in first, then the same stories as ninjs,
     NewsML-G2 and RSS (samples/formats, samples/feeds), which are recognised as versions
-    already stored. The file is made in a new temporary directory; its URL is printed.
+    already stored. The file is made in a new temporary directory and its URL printed,
+    unless `wirediff --db URL demo` names the database on the command line (WIREDIFF_DB
+    alone does not: a demo never fills the desk's own archive by accident).
     """
     if not SAMPLES.is_dir():
         raise WirediffError(f"no samples at {SAMPLES}")
-    url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='wirediff-demo-')) / 'wirediff.db'}"
+    named = ctx.find_root().get_parameter_source("db_url") is ParameterSource.COMMANDLINE
+    url = _url(ctx) if named else None
+    if url is None:
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='wirediff-demo-')) / 'wirediff.db'}"
     with Archive.open(url) as archive:
         results = list(archive.ingest_paths(demo_files()))
         rows = archive.stories()

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -122,8 +123,9 @@ def test_db_upgrade_creates_the_schema(db_url: str) -> None:
     assert (code, json.loads(out)) == (0, [])
 
 
-def test_demo_loads_the_samples_without_the_ui(samples: Path) -> None:
-    result = CliRunner().invoke(cli, ["demo", "--no-tui"])
+def test_demo_loads_the_samples_without_the_ui(samples: Path, tmp_path: Path) -> None:
+    demo_db = f"sqlite:///{tmp_path / 'demo.db'}"
+    result = CliRunner().invoke(cli, ["--db", demo_db, "demo", "--no-tui"])
     assert result.exit_code == 0, result.output
     stories = {p.parent.name for p in samples.glob("*/*.txt")}
     first = result.stdout.splitlines()[0]
@@ -135,6 +137,7 @@ def test_demo_loads_the_samples_without_the_ui(samples: Path) -> None:
     assert first.startswith(f"{len(list(samples.glob('*/*.txt')))} versions ")
     assert f"({twins} deliveries in other formats recognised)" in first
     url = result.stdout.splitlines()[-1].removeprefix("browse them with: wirediff --db ")
+    assert url == demo_db
     with Archive.open(url) as archive:
         labels = [v.label for v in archive.versions("biden")]
     assert labels == [None, "UPDATE 1", "UPDATE 2", "UPDATE 3", "REFILE-UPDATE 3", "UPDATE 4"]
@@ -155,3 +158,16 @@ def test_the_installed_command_runs(tmp_path: Path, samples: Path) -> None:
     )
     assert log.returncode == 0, log.stderr
     assert len([line for line in log.stdout.splitlines() if line.startswith("v")]) == len(files)
+
+
+def test_demo_never_fills_the_archive_named_only_by_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = f"sqlite:///{tmp_path / 'desk.db'}"
+    monkeypatch.setenv("WIREDIFF_DB", desk)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = CliRunner().invoke(cli, ["demo", "--no-tui"])
+    assert result.exit_code == 0, result.output
+    url = result.stdout.splitlines()[-1].removeprefix("browse them with: wirediff --db ")
+    assert url.startswith(f"sqlite:///{tmp_path}/wirediff-demo-")
+    assert not (tmp_path / "desk.db").exists()
