@@ -14,14 +14,16 @@ from typing import Any, NoReturn
 import click
 from click.core import ParameterSource
 
-from versions.errors import WirediffError
+from versions.errors import WirediffError, printable
 from versions.export import Format, render
 from versions.service import (
+    DEFAULT_MAX_TAKE_SIZE,
     SAMPLES,
     Archive,
     ChangeCounts,
     IngestResult,
     StoryRow,
+    check_story_key,
     database_url,
     input_files,
     upgrade_database,
@@ -59,7 +61,25 @@ def _url(ctx: click.Context) -> str | None:
 
 
 def _open(ctx: click.Context) -> Archive:
-    return Archive.open(_url(ctx))
+    return Archive.open(_url(ctx), max_take_size=ctx.find_root().params["max_take_size"])
+
+
+_SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _size(ctx: click.Context, param: click.Parameter, value: str | int) -> int:
+    """Bytes, or a number with K, M or G (powers of 1024): 10M, 512K, 1.5G."""
+    if isinstance(value, int):
+        return value
+    text = value.strip().upper().removesuffix("B").removesuffix("I")
+    number, unit = (text[:-1], text[-1]) if text[-1:] in _SIZE_UNITS else (text, "")
+    try:
+        size = int(float(number) * _SIZE_UNITS[unit])
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise click.BadParameter(f"{value!r} is not a size such as 10M, 512K or 2000000")
+    return size
 
 
 def _run_tui(url: str | None) -> None:
@@ -84,8 +104,18 @@ def _run_tui(url: str | None) -> None:
     help="SQLAlchemy URL: sqlite:///path/file.db or postgresql+psycopg://user@host/db "
     "(default: $WIREDIFF_DB, else wirediff.db in the user data directory).",
 )
+@click.option(
+    "--max-take-size",
+    envvar="WIREDIFF_MAX_TAKE_SIZE",
+    type=str,
+    callback=_size,
+    default=DEFAULT_MAX_TAKE_SIZE,
+    metavar="SIZE",
+    help="Reject a file or feed response larger than this, unread "
+    "(default: 10M, or $WIREDIFF_MAX_TAKE_SIZE; 512K, 20M, 1G…).",
+)
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None) -> None:
+def cli(ctx: click.Context, db_url: str | None, max_take_size: int) -> None:
     """Store every version of a wire story and show what changed between any two.
 
     Without a command, opens the terminal UI.
@@ -107,6 +137,8 @@ def ingest(
     One line per item: story key, version and counts, "unchanged" or "rejected: reason".
     Exit status 1 when any input was rejected.
     """
+    if story is not None:
+        check_story_key(story)
     files = input_files(paths)
     rejected = False
     with _open(ctx) as archive:
@@ -131,9 +163,10 @@ def _with_progress(files: list[str], archive: Archive, story: str | None) -> Ite
 
 
 def _ingest_line(result: IngestResult) -> str:
+    source = printable(result.source)
     if result.status == "rejected":
-        return f"{result.source}: rejected: {result.reason}"
-    where = f"{result.source}: {result.story} v{result.version}"
+        return f"{source}: rejected: {printable(result.reason or '')}"
+    where = f"{source}: {result.story} v{result.version}"
     if result.status == "unchanged":
         return f"{where} unchanged"
     return f"{where} {_counts(result.counts)}"

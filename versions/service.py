@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +46,7 @@ from versions.model import (
 from versions.normalise import sentence_hash
 from versions.readers import read
 from versions.store import db, repository
+from versions.store.failures import archive_failure
 from versions.store.schema import SentenceRow, Story, Version
 
 _SYMBOLS = {
@@ -203,17 +206,20 @@ class Export:
 
 
 STDIN = "-"
+DEFAULT_MAX_TAKE_SIZE = 10 * 1024 * 1024
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SNIPPET_CONTEXT = 60
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_MAX_LENGTH = 60
 
 
 def input_files(paths: Iterable[str | Path]) -> list[str]:
     """Files named and files under directories (recursive, name order); "-" is stdin.
 
-    A dangling or looping symlink under a directory is listed too, so that reading it
-    reports it rejected instead of passing over it in silence; directory symlinks are
-    not followed, so a loop cannot recurse.
+    A dangling or looping symlink, a FIFO or a device under a directory is listed too, so
+    that reading it reports it rejected instead of passing over it in silence; directory
+    symlinks are not followed, so a loop cannot recurse.
     """
     result: list[str] = []
     for path in paths:
@@ -223,17 +229,11 @@ def input_files(paths: Iterable[str | Path]) -> list[str]:
         path = Path(path)
         if path.is_dir():
             result.extend(
-                str(p)
-                for p in sorted(path.rglob("*"))
-                if (p.is_file() or _dangling(p)) and not _hidden(p, path)
+                str(p) for p in sorted(path.rglob("*")) if not p.is_dir() and not _hidden(p, path)
             )
         else:
             result.append(str(path))
     return result
-
-
-def _dangling(path: Path) -> bool:
-    return path.is_symlink() and not path.exists()
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -250,7 +250,7 @@ def upgrade_database(url: str | None = None) -> None:
     db.upgrade(db.resolve_url(url))
 
 
-def slugify(text: str, max_length: int = 60) -> str:
+def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
     words = _SLUG_WORDS.findall(threading.headline_key(text))
     slug = ""
     for word in words:
@@ -259,6 +259,61 @@ def slugify(text: str, max_length: int = 60) -> str:
             break
         slug = candidate
     return slug or "story"
+
+
+def check_story_key(key: str) -> str:
+    """A story key given by hand follows the rules of generated ones: a slug, or it is refused."""
+    if _SLUG.fullmatch(key) and len(key) <= SLUG_MAX_LENGTH:
+        return key
+    raise WirediffError(
+        f"story key {key!r} is not a slug: lower-case letters and digits in words "
+        f"joined by single hyphens, at most {SLUG_MAX_LENGTH} characters"
+    )
+
+
+def size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def _read_input(path: str, limit: int) -> bytes:
+    """The bytes of one named input; `RejectedInput` for what is not a file or too large.
+
+    A FIFO, socket or device is refused before it is opened: reading one could wait forever.
+    """
+    if path == STDIN:
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        try:
+            mode = os.stat(path).st_mode
+            if not stat.S_ISREG(mode):
+                raise RejectedInput(path, f"not a regular file ({_file_kind(mode)})")
+            with open(path, "rb") as file:
+                data = file.read(limit + 1)
+        except OSError as exc:
+            raise RejectedInput(path, exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise RejectedInput(path, _too_large(limit))
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def _too_large(limit: int) -> str:
+    return (
+        f"larger than the {size_text(limit)} limit for one take "
+        "(--max-take-size or WIREDIFF_MAX_TAKE_SIZE raises it)"
+    )
 
 
 def headline_of(document: Document) -> str:
@@ -280,18 +335,29 @@ def _now() -> datetime:
 class Archive:
     """The stored stories; open with `Archive.open`, use as a context manager."""
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(
+        self, engine: Engine, url: str, *, max_take_size: int = DEFAULT_MAX_TAKE_SIZE
+    ) -> None:
         self.url = url
+        self.max_take_size = max_take_size
         self._engine = engine
         self._sessions: sessionmaker[Session] = db.make_sessionmaker(engine)
         self._watch = db.ChangeWatch(engine)
 
     @classmethod
-    def open(cls, url: str | None = None, *, create: bool = True) -> Archive:
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        create: bool = True,
+        max_take_size: int = DEFAULT_MAX_TAKE_SIZE,
+    ) -> Archive:
         """Open `url` (else `WIREDIFF_DB`, else the user's SQLite file).
 
         A new empty database is brought to the current schema; an older one raises
-        `NeedsUpgrade` until `wirediff db upgrade` is run on it.
+        `NeedsUpgrade` until `wirediff db upgrade` is run on it. A delivery larger than
+        `max_take_size` bytes is rejected unread: no wire take comes near 10 MB, and the
+        engine's memory grows with the text.
         """
         resolved = db.resolve_url(url)
         engine = db.make_engine(resolved)
@@ -300,7 +366,7 @@ class Archive:
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine, resolved)
+        return cls(engine, resolved, max_take_size=max_take_size)
 
     def close(self) -> None:
         self._watch.close()
@@ -330,26 +396,43 @@ class Archive:
         """Store every item in `data`, each in its own transaction.
 
         A rejected input stores nothing; an item already stored for its story is
-        reported "unchanged".
+        reported "unchanged". An item that cannot be read or stored is rejected with the
+        reason and the others go on; only a failure of the archive itself (disk,
+        connection, lock) raises, for the caller to retry.
         """
+        if story is not None:
+            check_story_key(story)
+        if len(data) > self.max_take_size:
+            return [_rejected(source, _too_large(self.max_take_size))]
         received = received_at or _now()
         try:
             documents = read(data, source)
         except RejectedInput as exc:
             return [_rejected(source, exc.reason)]
-        return [
-            self._ingest_document(document, index, data, source, story, received)
-            for index, document in enumerate(documents)
-        ]
+        except Exception as exc:  # a reader's bug met by odd input: that input's fault alone
+            return [_rejected(source, f"cannot be read: {_failure(exc)}")]
+        results = []
+        for index, document in enumerate(documents):
+            try:
+                result = self._ingest_document(document, index, data, source, story, received)
+            except Exception as exc:
+                if archive_failure(exc):
+                    raise
+                item = f"item {index + 1}" if len(documents) > 1 else "the item"
+                result = _rejected(source, f"{item} cannot be stored: {_failure(exc)}")
+            results.append(result)
+        return results
 
     def ingest_paths(
         self, paths: Iterable[str | Path], *, story: str | None = None
     ) -> Iterator[IngestResult]:
+        if story is not None:
+            check_story_key(story)
         for path in input_files(paths):
             try:
-                data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
-            except OSError as exc:
-                yield _rejected(path, exc.strerror or str(exc))
+                data = _read_input(path, self.max_take_size)
+            except RejectedInput as exc:
+                yield _rejected(path, exc.reason)
                 continue
             yield from self.ingest(data, source=path, story=story)
 
@@ -767,6 +850,13 @@ def _no_version(story: Story, number: int) -> UnknownVersion:
 
 def _rejected(source: str, reason: str) -> IngestResult:
     return IngestResult(source, "rejected", None, None, reason, None)
+
+
+def _failure(error: BaseException) -> str:
+    """An unexpected error in one line: the innermost cause, named by its type."""
+    cause = getattr(error, "orig", None) or error.__cause__ or error
+    text = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {text[0]}" if text else type(cause).__name__
 
 
 def _same_item(existing: list[Version], document: Document) -> Version | None:

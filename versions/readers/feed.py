@@ -63,5 +63,10 @@ def _body(entry: Any) -> list[Block]:
 
 
 def _moment(value: time.struct_time | None) -> datetime | None:
-    """feedparser gives UTC struct_time values."""
-    return None if value is None else datetime(*value[:6], tzinfo=UTC)
+    """feedparser gives UTC struct_time values; one it could not make sense of counts as none."""
+    if value is None:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (ValueError, OverflowError):
+        return None

@@ -63,7 +63,14 @@ def parse_datetime(value: str, source: str, name: str) -> datetime | None:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         raise RejectedInput(source, f"{name} is not an ISO 8601 date-time: {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:  # stored and compared in UTC: 0001-01-01T00:00+14:00 has no UTC date
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise RejectedInput(
+            source, f"{name} {value!r} is out of range: its UTC time is before year 1 or after 9999"
+        ) from None
 
 
 def parse_version(value: object, source: str) -> int | None:

@@ -11,7 +11,7 @@ from types import FrameType
 
 import click
 
-from versions.service import Archive
+from versions.service import DEFAULT_MAX_TAKE_SIZE, Archive
 from versions.watch.events import EventLog
 from versions.watch.feeds import DEFAULT_INTERVAL_S, FeedWatcher, check_url
 from versions.watch.folder import FolderWatcher
@@ -73,7 +73,8 @@ def watch_command(
     db_url = ctx.find_root().params.get("db_url")
     log = EventLog(sys.stdout)
     stop = threading.Event()
-    with Archive.open(str(db_url) if db_url else None) as archive:
+    max_take_size = ctx.find_root().params.get("max_take_size", DEFAULT_MAX_TAKE_SIZE)
+    with Archive.open(str(db_url) if db_url else None, max_take_size=max_take_size) as archive:
         hooks = HookRunner(command, log, timeout=exec_timeout) if command else None
         report = Reporter(archive, log, hooks=hooks, bell=bell)
         jobs: list[Callable[[threading.Event], None]] = []
