@@ -1,6 +1,6 @@
 """Which sentences of two versions are versions of one another, and which words changed.
 
-Sentences are matched in four passes, each on what the previous ones left:
+Sentences are matched in five passes, each on what the previous ones left:
 
 1. **Anchors.** Within each section the normalised sentences of both versions
    are diffed as sequences (`difflib.SequenceMatcher`, autojunk off, so repeated
@@ -17,6 +17,10 @@ Sentences are matched in four passes, each on what the previous ones left:
 4. **Edited moves.** Sentences still unpaired are paired across the whole
    section (and between the dateline and the body, where a lead paragraph can
    travel) when they are very alike: *moved*, with its edit shown inline.
+5. **Slots.** A short paragraph (a subhead, a trailer, a contributor line)
+   replaced by another of the same kind between the same paired neighbours is
+   *changed*, whatever the word overlap: "FIGHTING SPREADS NORTH" → "ARMY
+   PUSHES INTO HILLS" is the subhead rewritten, not one dropped and one added.
    What is left is *added* or *removed*.
 
 A 1:1 pair whose word diff keeps less than `MIN_KEPT_SHARE` (a fifth) of the
@@ -65,13 +69,14 @@ from typing import NamedTuple
 
 from diff_match_patch import diff_match_patch
 
-from versions.model import Section, Sentence
+from versions.model import ParagraphKind, Section, Sentence
 from versions.normalise import collapse_whitespace, normalise, word_tokens
 
 PAIR_THRESHOLD = 0.4
 PART_CONTAINMENT = 0.5
 MOVE_THRESHOLD = 0.6
 MIN_KEPT_SHARE = 0.2
+SHORT_PARAGRAPH_WORDS = 12
 MAX_ABSORBED_WORDS = 2
 MAX_GROUP = 3  # sentences on the many-side of a split or merge
 _FULL_DP_CELLS = 40_000  # larger gaps are aligned in a band around the diagonal
@@ -173,10 +178,16 @@ def align(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Link]:
     left_new = [j for _, gap_new in gaps for j in gap_new if j not in paired_new]
     moves = _edited_moves(left_old, left_new, old_side, new_side)
     links.extend(moves)
-    moved_old = {i for link in moves for i in link.old}
-    moved_new = {j for link in moves for j in link.new}
-    links.extend(Link(LinkKind.REMOVED, (i,), ()) for i in left_old if i not in moved_old)
-    links.extend(Link(LinkKind.ADDED, (), (j,)) for j in left_new if j not in moved_new)
+    paired_old.update(i for link in moves for i in link.old)
+    paired_new.update(j for link in moves for j in link.new)
+    left_old = [i for i in left_old if i not in paired_old]
+    left_new = [j for j in left_new if j not in paired_new]
+    replaced = _slot_replacements(left_old, left_new, old, new, links)
+    links.extend(replaced)
+    paired_old.update(i for link in replaced for i in link.old)
+    paired_new.update(j for link in replaced for j in link.new)
+    links.extend(Link(LinkKind.REMOVED, (i,), ()) for i in left_old if i not in paired_old)
+    links.extend(Link(LinkKind.ADDED, (), (j,)) for j in left_new if j not in paired_new)
     return links
 
 
@@ -347,6 +358,93 @@ def _rewritten(old_text: str, new_text: str) -> bool:
     kept = sum(len(text) - text.count(" ") for op, text in pieces if not op)
     longest = max(len(old_text) - old_text.count(" "), len(new_text) - new_text.count(" "))
     return kept < MIN_KEPT_SHARE * longest
+
+
+def _slot_replacements(
+    left_old: list[int],
+    left_new: list[int],
+    old: Sequence[Sentence],
+    new: Sequence[Sentence],
+    links: list[Link],
+) -> list[Link]:
+    """Short paragraphs replaced in their own slots: *changed*, whatever their words.
+
+    A run of whole unpaired paragraphs in `old` and one in `new` fill the same
+    slot when the sentences just before them are paired with each other, and
+    so are the sentences just after them (or both runs open or close the
+    story). Paired in order, paragraph by paragraph, when both runs have as
+    many paragraphs, each of one sentence, of the same kind, and short (a
+    subhead, a trailer, a byline, a headline, or at most `SHORT_PARAGRAPH_WORDS`
+    words): "FIGHTING SPREADS NORTH" → "ARMY PUSHES INTO HILLS".
+    """
+    partner: dict[int, set[int]] = {}
+    for link in links:
+        if link.kind is not LinkKind.MOVED:
+            for i in link.old:
+                partner.setdefault(i, set()).update(link.new)
+    old_runs, new_runs = _unpaired_runs(left_old, old), _unpaired_runs(left_new, new)
+    by_slot = {(run[0][0] - 1, run[-1][-1] + 1): run for run in new_runs}
+    replaced: list[Link] = []
+    for run in old_runs:
+        before, after = run[0][0] - 1, run[-1][-1] + 1
+        for (new_before, new_after), new_run in by_slot.items():
+            if not (
+                _paired(before, new_before, partner, len(old), len(new))
+                and _paired(after, new_after, partner, len(old), len(new))
+                and len(run) == len(new_run)
+            ):
+                continue
+            pairs = list(zip(run, new_run, strict=True))
+            if all(
+                len(o) == len(n) == 1 and _short_slot(old[o[0]]) and _short_slot(new[n[0]])
+                and old[o[0]].kind is new[n[0]].kind
+                for o, n in pairs
+            ):  # fmt: skip
+                replaced.extend(Link(LinkKind.CHANGED, o, n) for o, n in pairs)
+            break
+    return replaced
+
+
+def _unpaired_runs(left: list[int], sentences: Sequence[Sentence]) -> list[list[tuple[int, ...]]]:
+    """Runs of consecutive paragraphs none of whose sentences is paired, as position tuples."""
+    unpaired = set(left)
+    paragraphs: dict[int, list[int]] = {}
+    for position, sentence in enumerate(sentences):
+        paragraphs.setdefault(sentence.paragraph, []).append(position)
+    runs: list[list[tuple[int, ...]]] = []
+    previous = None
+    for number, positions in paragraphs.items():
+        if not all(p in unpaired for p in positions):
+            previous = None
+            continue
+        if previous is not None and previous == number - 1:
+            runs[-1].append(tuple(positions))
+        else:
+            runs.append([tuple(positions)])
+        previous = number
+    return runs
+
+
+def _paired(i: int, j: int, partner: dict[int, set[int]], old_count: int, new_count: int) -> bool:
+    """Old position `i` and new position `j` are paired, or both lie beyond the same end."""
+    if i < 0 or j < 0:
+        return i < 0 and j < 0
+    if i >= old_count or j >= new_count:
+        return i >= old_count and j >= new_count
+    return j in partner.get(i, ())
+
+
+def _short_slot(sentence: Sentence) -> bool:
+    return sentence.kind in _SLOT_KINDS or len(sentence.text.split()) <= SHORT_PARAGRAPH_WORDS
+
+
+_SLOT_KINDS = {
+    ParagraphKind.SUBHEAD,
+    ParagraphKind.TRAILER,
+    ParagraphKind.BYLINE,
+    ParagraphKind.HEADLINE,
+    ParagraphKind.BULLET,
+}
 
 
 def _movable(old_section: Section, new_section: Section) -> bool:

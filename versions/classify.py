@@ -1,28 +1,39 @@
 """Tags that tell an editor what kind of edit a change is: attribution, quote, number, cosmetic.
 
-Tags are read off the inline diff: each *hunk* (a run of deletions and
-insertions between two equal pieces) is checked against the regions of the old
-and new sentences it touches.
+A tag on an edit means the edit touched that facet, so each facet is read off
+both sides of the change and compared, not guessed from where the diff fell:
+a sentence split in two that keeps its "…, officials said" touches no
+attribution, and "may have killed 40" → "killed 40" touches no figure.
 
-* `attribution`: a hunk touches the attribution clause: an attribution verb or
-  phrase ("said", "told", "according to", "declined to comment" …), a source noun
-  ("official", "sources", "spokesperson", "familiar" …), the three words before a source
-  noun (its modifiers: "a [senior] U.S. official"), or the two words after
-  "told" / "according to" (who was told, whose account).
-* `quote`: a hunk touches words inside quotation marks (straight or curly,
-  double, or single quotes that open at a word start), or adds or removes
-  quotation marks; an added or removed sentence holding a quotation is tagged
-  too, since a quote appearing or vanishing is what editors check first.
-* `number`: the figures in a hunk differ: digits, number words ("three",
-  "million"), months and weekdays, and units ("miles", "percent", "$"); a figure
-  that is only added counts when the hunk is short (at most four words), so a
-  new clause mentioning "Nov. 5" is not a figure change.
+* `attribution`: the attributions of the two sides differ. An attribution is a
+  speech verb with its subject ("a police spokesman said", "two union officials
+  said", "Jane Doe, a spokeswoman, said", `"…," said the ministry`), with the
+  audience of "told" ("told Reuters") and a manner ("said in a statement"), or
+  "according to X"; plus the anonymity phrases ("on condition of anonymity",
+  "who asked not to be named"). So any change of who said it, how many, their
+  title or their anonymity is attribution; a change of tense ("says" / "said")
+  or of the words around the attribution is not. Verbs such as "added",
+  "reported" or "confirmed" count as speech only before "that" or at a clause
+  end ("the firm added 200 jobs" has no source).
+* `quote`: the quoted passages of the two sides differ (straight or curly,
+  double, or single quotes that open at a word start; quote style itself is
+  cosmetic), or quotation marks were added or removed; an added or removed
+  sentence holding a quotation is tagged too, since a quote appearing or
+  vanishing is what editors check first.
+* `number`: a hunk of the inline diff changes figures, and the figures of the
+  two sides differ (a figure moved by a split is no change): digits, number
+  words ("three", "million"), months ("May" capitalised: "may" is a verb) and
+  weekdays, and units ("miles", "percent", "$"). A figure that is only added
+  counts when the hunk is short (at most four words), so a new clause
+  mentioning "Nov. 5" is not a figure change. Figures inside an attribution
+  ("two officials said") are its count of sources, so they are attribution.
 * `cosmetic`: the words are the same once case, punctuation other than
   quotation marks, quote and dash style, and thousands separators are ignored;
   or exactly one word changed by a spelling fix: at most two letter edits
   (transpositions count as one), both spellings at least four letters long and
   starting with the same two letters (so "increase"/"decrease" and
-  "likely"/"unlikely" are not fixes), not capitalised (names), not numbers.
+  "likely"/"unlikely" are not fixes), not capitalised (names), not numbers,
+  not a plural of the other ("source"/"sources" is a change of count).
   A cosmetic change carries no other tag.
 
 Tags apply to edits (changed, split, merged, edited moves); unedited moves and
@@ -38,25 +49,53 @@ from dataclasses import dataclass
 from versions.model import ChangeKind, Tag
 from versions.normalise import normalise
 
-_SOURCE_NOUNS = {
-    "source", "sources", "official", "officials", "spokesperson", "spokespeople",
-    "spokesman", "spokeswoman", "spokesmen", "spokeswomen", "aide", "aides",
-    "diplomat", "diplomats", "representative", "representatives", "insider",
-    "insiders", "analyst", "analysts", "familiar",  # "two people familiar with …"
+# Speech verbs and their lemmas: "said" and "says" are one attribution.
+_SPEECH_VERBS = {
+    "said": "say", "says": "say", "say": "say", "saying": "say",
+    "told": "tell", "tells": "tell", "tell": "tell", "telling": "tell",
+    "stated": "state", "states": "state", "wrote": "write", "writes": "write",
+    "commented": "comment", "replied": "reply", "responded": "respond",
+    "insisted": "insist", "declined": "decline", "asserted": "assert",
 }  # fmt: skip
-_TELLING = {"told", "tells", "tell", "telling", "according"}
-_ATTRIBUTION_WORDS = _SOURCE_NOUNS | _TELLING | {
-    "said", "says", "say", "saying", "confirmed", "confirms", "declined", "declines",
-    "denied", "denies", "added", "adds", "noted", "stated", "announced", "wrote", "writes",
-    "explained", "insisted", "acknowledged", "admitted", "claimed", "claims",
-    "asserted", "argued", "warned", "cautioned", "commented", "comment",
-    "replied", "responded", "reported", "reports", "disclosed", "briefed",
-    "statement", "anonymity", "speaking", "authorised", "authorized",
+# Speech only before "that" or at a clause end: "the firm added 200 jobs" names no source.
+_CLAUSE_VERBS = {
+    "added": "add", "adds": "add", "adding": "add", "noted": "note", "notes": "note",
+    "reported": "report", "reports": "report", "confirmed": "confirm", "confirms": "confirm",
+    "announced": "announce", "announces": "announce", "claimed": "claim", "claims": "claim",
+    "denied": "deny", "denies": "deny", "acknowledged": "acknowledge", "admitted": "admit",
+    "explained": "explain", "argued": "argue", "warned": "warn", "disclosed": "disclose",
 }  # fmt: skip
-_CLAUSE_BREAK = re.compile(r"[,;:.()]")
-_MODIFIER_REACH = 3
-_TELLING_REACH = 2
-
+_PARTICIPLES = {"saying", "adding", "telling"}
+# Read backwards from its verb, a subject ends where another clause begins.
+_SUBJECT_STOPS = {
+    "that", "and", "but", "while", "whereas", "because", "although", "though", "if",
+    "when", "after", "before", "since", "so", "which",
+}  # fmt: skip
+# "told reporters", "told a news conference": the audience runs up to one of these.
+_AUDIENCE_STOPS = _SUBJECT_STOPS | {"on", "in", "at", "during", "by", "late", "early", "last"}
+_MANNERS = {
+    "statement", "statements", "interview", "briefing", "email", "post", "release",
+    "letter", "speech", "video", "address", "broadcast", "message", "filing", "tweet",
+    "conference",
+}  # fmt: skip
+_SUBJECT_REACH = 8
+_APPOSITIVE_REACH = 10
+_AUDIENCE_REACH = 3
+_BREAK = re.compile(r"[,;:.!?()\[\]\"“”«»—–]|\s-\s|--")
+_QUOTE_BEFORE = re.compile(r"[\"”’'][\s,]*$")
+# A headline's source after a dash: "Biden lets Ukraine strike deep inside Russia - source".
+_HEADLINE_SOURCE = re.compile(
+    r"\s[-–—:]\s+((?:[\w.'’]+\s){0,3}(?:sources?|officials?|reports?|aides?|diplomats?"
+    r"|spokes(?:man|woman|person)|minister|ministry|police|document|media|filing|statement))\W*$",
+    re.IGNORECASE,
+)
+_ANONYMITY = re.compile(
+    r"on (?:the )?condition (?:of|that) (?:anonymity|\w+ not be (?:named|identified))"
+    r"|not authori[sz]ed to (?:speak|talk|comment)"
+    r"|(?:asked|declined|requested|wished) not to be (?:named|identified)"
+    r"|declined to be (?:named|identified)|(?:unnamed|anonymous|unidentified)",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS = {
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -78,6 +117,7 @@ _NUMBER_WORDS = {
     "month", "months", "year", "years", "minute", "minutes",
 }  # fmt: skip
 _SHORT_EDIT_WORDS = 4
+_MONTHS_ALSO_WORDS = {"may", "march", "august", "sun", "wed", "sat"}
 _NUMBER_SIGNS = {"$", "€", "£", "¥", "%"}
 _TOKEN = re.compile(r"(?:\w\.){2,}|\d+(?:[.,:]\d+)*|\w+(?:['’\-]\w+)*|[^\w\s]")
 _WORD = re.compile(r"(?:\w\.){2,}|\w+(?:['’\-]\w+)*")  # "U.S." and "Trump-proof" are one word
@@ -106,17 +146,23 @@ def classify(
             return (Tag.QUOTE,)
         return ()
     hunks = [h for h in _hunks(inline) if normalise(h.deleted) != normalise(h.inserted)]
-    quote_touched = _touches(hunks, _quote_spans(old_text), _quote_spans(new_text)) or any(
+    quote_touched = _quotations(old_text) != _quotations(new_text) or any(
         _count_quote_marks(h.deleted) != _count_quote_marks(h.inserted) for h in hunks
     )
     if not quote_touched and _is_cosmetic(old_text, new_text, hunks):
         return (Tag.COSMETIC,)
+    old_attributions, new_attributions = _attributions(old_text), _attributions(new_text)
     tags: list[Tag] = []
-    if _touches(hunks, _attribution_spans(old_text), _attribution_spans(new_text)):
+    if Counter(a.key for a in old_attributions) != Counter(a.key for a in new_attributions):
         tags.append(Tag.ATTRIBUTION)
     if quote_touched:
         tags.append(Tag.QUOTE)
-    if any(_figure_changed(h) for h in hunks):
+    old_figures = _outside(old_text, [a.span for a in old_attributions])
+    new_figures = _outside(new_text, [a.span for a in new_attributions])
+    if _figures(old_figures) != _figures(new_figures) and any(
+        _figure_changed(old_figures[h.old_start : h.old_end], new_figures[h.new_start : h.new_end])
+        for h in hunks
+    ):
         tags.append(Tag.NUMBER)
     return tuple(tags)
 
@@ -195,38 +241,177 @@ def _word_spans(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def _attribution_spans(text: str) -> list[Span]:
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    key: str  # lower-cased, verb lemmatised: what two sides are compared on
+    span: Span  # subject through verb phrase (or "according to X") in the text
+
+
+def _attributions(text: str) -> list[_Attribution]:
+    """Each speech verb with its subject, audience and manner; each anonymity phrase."""
     words = _word_spans(text)
-    spans: list[Span] = []
+    found: list[_Attribution] = []
     for k, (word, start, end) in enumerate(words):
-        if word not in _ATTRIBUTION_WORDS:
+        if word == "according" and k + 1 < len(words) and words[k + 1][0] == "to":
+            last = _run_forward(text, words, k + 2, _SUBJECT_REACH, set())
+            if last >= k + 2:
+                found.append(_attribution(text, words, k, last, "according to", k, k + 1))
             continue
-        spans.append((start, end))
-        if word in _SOURCE_NOUNS:
-            first = k
-            while (
-                first > 0
-                and k - first < _MODIFIER_REACH
-                and words[first - 1][0] not in _ATTRIBUTION_WORDS
-                and not _CLAUSE_BREAK.search(text, words[first - 1][2], words[first][1])
-            ):
-                first -= 1
-            spans.append((words[first][1], start))
-        if word in _TELLING and k + 1 < len(words):
-            last = min(len(words) - 1, k + _TELLING_REACH + (word == "according"))
-            spans.append((end, words[last][2]))
-    return spans
+        lemma = _SPEECH_VERBS.get(word) or _CLAUSE_VERBS.get(word)
+        if lemma is None or (word in _CLAUSE_VERBS and not _ends_clause(text, words, k)):
+            continue
+        verb_end = _verb_phrase_end(text, words, k)
+        if _QUOTE_BEFORE.search(text, 0, start) and not _BREAK.search(
+            text, end, words[k + 1][1] if k + 1 < len(words) else len(text)
+        ):  # '"…," said Jane Doe, a spokeswoman'
+            last = _subject_after(text, words, verb_end)
+            found.append(_attribution(text, words, k, last, lemma, k, verb_end))
+            continue
+        first: int | None = k
+        if not (k and _gap_breaks(text, words, k - 1)):
+            first = _run_backward(text, words, k - 1, _SUBJECT_REACH)
+        elif word not in _PARTICIPLES and _comma_before(text, words, k):
+            first = _appositive_subject(text, words, k)
+        if first is None:  # "…, said a source familiar with the talks."
+            last = _subject_after(text, words, verb_end)
+            found.append(_attribution(text, words, k, last, lemma, k, verb_end))
+        else:
+            found.append(_attribution(text, words, first, verb_end, lemma, k, verb_end))
+    found.extend(
+        _Attribution(match.group().lower(), match.span()) for match in _ANONYMITY.finditer(text)
+    )
+    if (match := _HEADLINE_SOURCE.search(text)) is not None:
+        found.append(_Attribution(match.group(1).lower(), match.span(1)))
+    return found
 
 
-def _figure_changed(hunk: _Hunk) -> bool:
+def _subject_after(text: str, words: list[tuple[str, int, int]], verb_end: int) -> int:
+    """Last word of a subject that follows its verb, with one appositive ("…, a spokeswoman")."""
+    last = _run_forward(text, words, verb_end + 1, _SUBJECT_REACH, _SUBJECT_STOPS)
+    if last > verb_end and _comma_after(text, words, last):
+        last = _run_forward(text, words, last + 1, _SUBJECT_REACH, _SUBJECT_STOPS)
+    return max(last, verb_end)
+
+
+def _appositive_subject(text: str, words: list[tuple[str, int, int]], k: int) -> int | None:
+    """First word of "Jane Doe, a spokeswoman," before the verb at `k`, if that is its form.
+
+    Both pieces must be short and the first must open the clause; otherwise the
+    comma before the verb ends the reported words, and the subject follows the verb.
+    """
+    title = _run_backward(text, words, k - 1, _APPOSITIVE_REACH)
+    if k - title >= _APPOSITIVE_REACH or not _comma_before(text, words, title):
+        return None
+    name = _run_backward(text, words, title - 1, _SUBJECT_REACH)
+    if title - name >= _SUBJECT_REACH or name == title:
+        return None
+    return name
+
+
+def _attribution(
+    text: str, words: list[tuple[str, int, int]], first: int, last: int, verb: str, v0: int, v1: int
+) -> _Attribution:
+    """Key: the words from `first` to `last`, the verb words (`v0`…`v1`) read as `verb`."""
+    before = [w for w, _, _ in words[first:v0]]
+    after = [w for w, _, _ in words[v1 + 1 : last + 1]]
+    phrase = " ".join([*before, verb, *[w for w, _, _ in words[v0 + 1 : v1 + 1]], "|", *after])
+    if verb == "according to":
+        phrase = " ".join([verb, *after])
+    return _Attribution(phrase, (words[first][1], words[last][2]))
+
+
+def _gap_breaks(text: str, words: list[tuple[str, int, int]], left: int) -> bool:
+    """Whether the text between word `left` and the next one breaks the clause."""
+    return bool(_BREAK.search(text, words[left][2], words[left + 1][1]))
+
+
+def _run_backward(text: str, words: list[tuple[str, int, int]], k: int, reach: int) -> int:
+    """First word of the phrase ending at word `k` (k + 1 when there is none)."""
+    first = k + 1
+    while first > 0 and k + 1 - first < reach:
+        candidate = first - 1
+        if candidate < k and _gap_breaks(text, words, candidate):
+            break
+        if words[candidate][0] in _SUBJECT_STOPS or words[candidate][0] in _SPEECH_VERBS:
+            break
+        first = candidate
+    return first
+
+
+def _run_forward(
+    text: str, words: list[tuple[str, int, int]], k: int, reach: int, stops: set[str]
+) -> int:
+    """Last word of the phrase starting at word `k` (k - 1 when there is none)."""
+    last = k - 1
+    while last + 1 < len(words) and last + 1 - k < reach:
+        candidate = last + 1
+        if candidate > k and _gap_breaks(text, words, candidate - 1):
+            break
+        if words[candidate][0] in stops:
+            break
+        last = candidate
+    return last
+
+
+def _comma_before(text: str, words: list[tuple[str, int, int]], k: int) -> bool:
+    return k > 0 and text[words[k - 1][2] : words[k][1]].strip() == ","
+
+
+def _comma_after(text: str, words: list[tuple[str, int, int]], k: int) -> bool:
+    return k + 1 < len(words) and text[words[k][2] : words[k + 1][1]].strip() == ","
+
+
+def _ends_clause(text: str, words: list[tuple[str, int, int]], k: int) -> bool:
+    """A clause verb is speech when "that" soon follows, or the clause ends with it."""
+    if k + 1 == len(words) or _gap_breaks(text, words, k):
+        return True
+    for j in range(k + 1, min(len(words), k + 5)):
+        if words[j][0] == "that":
+            return True
+        if _gap_breaks(text, words, j - 1) and j > k + 1:
+            return False
+    return bool(_QUOTE_BEFORE.search(text, 0, words[k][1]))
+
+
+def _verb_phrase_end(text: str, words: list[tuple[str, int, int]], k: int) -> int:
+    """End of the verb phrase: "told Reuters", "said in a statement", "declined to comment"."""
+    word, last = words[k][0], k
+    if word in ("told", "tells", "tell", "telling"):
+        last = _run_forward(text, words, k + 1, _AUDIENCE_REACH, _AUDIENCE_STOPS)
+    elif word == "declined" and k + 2 < len(words) and words[k + 1][0] == "to":
+        last = k + 2
+    for j in range(last + 1, min(len(words), last + 5)):
+        if _gap_breaks(text, words, j - 1):
+            break
+        if words[j][0] in _MANNERS:
+            if words[last + 1][0] in ("in", "on"):
+                last = j
+            break
+    return last
+
+
+def _outside(text: str, spans: list[Span]) -> str:
+    """The text with the given spans blanked out, positions kept."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _quotations(text: str) -> Counter[str]:
+    """The quoted passages, as written but for quote and dash style and spacing."""
+    return Counter(normalise(text[start:end]) for start, end in _quote_spans(text))
+
+
+def _figure_changed(deleted: str, inserted: str) -> bool:
     """Figures replaced or dropped, or added in a short edit ("110 km" → "110 km, 68 miles").
 
     A whole new clause that happens to hold a date is new material, not a figure change.
     """
-    deleted, inserted = _figures(hunk.deleted), _figures(hunk.inserted)
-    if deleted == inserted:
+    old_figures, new_figures = _figures(deleted), _figures(inserted)
+    if old_figures == new_figures:
         return False
-    return bool(deleted) or len(hunk.inserted.split()) <= _SHORT_EDIT_WORDS
+    return bool(old_figures) or len(inserted.split()) <= _SHORT_EDIT_WORDS
 
 
 def _figures(text: str) -> Counter[str]:
@@ -235,7 +420,9 @@ def _figures(text: str) -> Counter[str]:
         lowered = token.lower().rstrip(".")
         if token[0].isdigit():
             figures[token.replace(",", "")] += 1
-        elif lowered in _NUMBER_WORDS or token in _NUMBER_SIGNS:
+        elif token in _NUMBER_SIGNS or (
+            lowered in _NUMBER_WORDS and (lowered not in _MONTHS_ALSO_WORDS or token[0].isupper())
+        ):
             figures[lowered] += 1
     return figures
 
@@ -268,7 +455,14 @@ def _is_cosmetic(old_text: str, new_text: str, hunks: list[_Hunk]) -> bool:
         and new_word not in _NUMBER_WORDS
         and not any(w[:1].isupper() for w in originals if w.casefold() in (old_word, new_word))
         and _edit_distance(old_word, new_word) <= 2
+        and not _plural_of(old_word, new_word)
+        and not _plural_of(new_word, old_word)
     )
+
+
+def _plural_of(word: str, other: str) -> bool:
+    """Whether `word` is the plural of `other`: a change of count, never a spelling fix."""
+    return word in (other + "s", other + "es") or (other[-1:] == "y" and word == other[:-1] + "ies")
 
 
 def _edit_distance(a: str, b: str) -> int:

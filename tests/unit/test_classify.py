@@ -37,10 +37,10 @@ def test_edits_to_who_said_it_are_attribution(old: str, new: str) -> None:
     assert "attribution" in tags(old, new)
 
 
-def test_a_source_becoming_two_sources_is_attribution_and_number() -> None:
+def test_a_source_becoming_two_sources_is_attribution_not_number() -> None:
+    """The count of sources belongs to the attribution: no figure of the story changed."""
     assert tags("Troops moved, a source said.", "Troops moved, two sources said.") == {
-        "attribution",
-        "number",
+        "attribution"
     }
 
 
@@ -117,3 +117,113 @@ def test_removed_sentence_holding_a_quote_is_tagged_quote() -> None:
     removed = '"We will not back down," the minister said.'
     assert classify(ChangeKind.REMOVED, removed, "", ()) == (Tag.QUOTE,)
     assert classify(ChangeKind.ADDED, "", "The minister spoke on Monday.", ()) == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # one source swapped for another
+        (
+            "Ten people died, a police spokesman said.",
+            "Ten people died, the interior ministry said.",
+        ),
+        ("The toll rose to 40, police said.", "The toll rose to 40, the health ministry said."),
+        ("Prices rose 3%, according to the central bank.", "Prices rose 3%, according to Fitch."),
+        ("Sources say the deal is close.", "The company says the deal is close."),
+        # the count of sources
+        (
+            "Workers walked out, a union official said.",
+            "Workers walked out, two union officials said.",
+        ),
+        ("The plan is dead, an official said.", "The plan is dead, several officials said."),
+        # the title of the source
+        (
+            "Deputy Minister Jane Doe said talks would resume.",
+            "Minister Jane Doe said talks would resume.",
+        ),
+        (
+            '"We will rebuild," said Jane Doe, a spokeswoman.',
+            '"We will rebuild," said Jane Doe, a senior adviser.',
+        ),
+        (
+            "Jane Doe, a spokeswoman, said talks would resume.",
+            "Jane Doe, the party leader, said talks would resume.",
+        ),
+        # anonymity
+        (
+            "The strike was planned, a source said.",
+            "The strike was planned, Defence Minister Rustem Umerov said.",
+        ),
+        (
+            "The strike was planned, an official said.",
+            "The strike was planned, an official said on condition of anonymity.",
+        ),
+        (
+            "Talks stalled, said a diplomat who asked not to be named.",
+            "Talks stalled, said French diplomat Paul Roux.",
+        ),
+        # how it was said
+        (
+            "The talks failed, the ministry said.",
+            "The talks failed, the ministry said in a statement.",
+        ),
+        ("The talks failed, the minister said.", "The talks failed, the minister told reporters."),
+        # a headline's source
+        (
+            "Biden lets Ukraine strike inside Russia - source",
+            "Biden lets Ukraine strike inside Russia - sources",
+        ),
+    ],
+)
+def test_a_change_of_who_said_it_is_attribution_whatever_the_words(old: str, new: str) -> None:
+    assert "attribution" in tags(old, new)
+
+
+def test_more_sources_is_attribution_and_no_figure() -> None:
+    old, new = "The plan is dead, an official said.", "The plan is dead, two officials said."
+    assert tags(old, new) == {"attribution"}
+    old, new = (
+        "Workers walked out, a union official said.",
+        "Workers walked out, three union officials said.",
+    )
+    assert tags(old, new) == {"attribution"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The plan is dead, the official says.", "The plan is dead, the official said."),  # tense
+        ("Officials said troops moved north.", "Officials said troops moved south and east."),
+        ('"We will win," she said on Monday.', '"We will win," she said on Tuesday.'),
+        ("The company added 200 jobs in March.", "The firm added 200 jobs in March."),
+        (
+            "Troops advanced, officials said, adding that fighting continued.",
+            "Troops advanced, officials said, adding that fighting eased.",
+        ),
+    ],
+)
+def test_an_edit_beside_an_unchanged_attribution_is_not_attribution(old: str, new: str) -> None:
+    assert "attribution" not in tags(old, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The blast may have killed 40 people.", "The blast killed 40 people."),
+        ("At least 12 people died.", "12 people died."),
+        ("The toll reportedly rose to 30.", "The toll rose to 30."),
+        ("Up to 5,000 people may have been displaced.", "Up to 5,000 people were displaced."),
+    ],
+)
+def test_a_hedge_dropped_around_an_unchanged_figure_is_not_number(old: str, new: str) -> None:
+    assert "number" not in tags(old, new)
+
+
+def test_a_figure_changed_inside_an_attributed_sentence_is_number_only() -> None:
+    assert tags("Police said 12 people died.", "Police said 14 people died.") == {"number"}
+    old, new = (
+        "The toll is 40, the health ministry said.",
+        "The toll is 45, the health ministry said.",
+    )
+    assert tags(old, new) == {"number"}
+    assert tags("The vote is set for May 5.", "The vote is set for May 6.") == {"number"}

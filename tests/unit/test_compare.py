@@ -183,3 +183,65 @@ def test_cosmetic_curly_quote_change_is_reported_as_cosmetic() -> None:
     (change,) = compare(old, new).changes
     assert (change.kind, change.tags) == ("changed", ("cosmetic",))
     assert [-1, '"'] in change.to_dict()["inline"]
+
+
+def test_split_keeping_its_attribution_is_not_attribution() -> None:
+    """The sentence was cut in two; "officials said" is still there, said by the same officials."""
+    for joined, halves in [
+        (
+            "Troops crossed the border at dawn and shelled the town of Vovchansk, officials said.",
+            [
+                "Troops crossed the border at dawn, officials said.",
+                "They shelled the town of Vovchansk.",
+            ],
+        ),
+        (
+            "Officials said troops crossed the border at dawn and shelled the town of Vovchansk.",
+            [
+                "Officials said troops crossed the border at dawn.",
+                "They then shelled the town of Vovchansk.",
+            ],
+        ),
+        (
+            "Rescuers pulled 12 people from the rubble on Monday and found 3 bodies, police said.",
+            [
+                "Rescuers pulled 12 people from the rubble on Monday, police said.",
+                "They found 3 bodies.",
+            ],
+        ),
+    ]:
+        (change,) = compare(story((K.TEXT, [joined])), story((K.TEXT, halves))).changes
+        assert change.kind == "split"
+        assert change.tags == ()
+
+
+def test_split_that_changes_the_source_is_attribution() -> None:
+    old = story(
+        (K.TEXT, ["Troops crossed the border at dawn and shelled the town, officials said."])
+    )
+    new = story(
+        (
+            K.TEXT,
+            [
+                "Troops crossed the border at dawn, officials said.",
+                "They shelled the town, residents said.",
+            ],
+        )
+    )
+    (change,) = compare(old, new).changes
+    assert (change.kind, change.tags) == ("split", ("attribution",))
+
+
+def test_added_sentence_keeps_the_quote_flag_describing_its_content() -> None:
+    old = story((K.TEXT, ["Troops crossed the border at dawn, officials said."]))
+    new = story(
+        (
+            K.TEXT,
+            [
+                "Troops crossed the border at dawn, officials said.",
+                '"We are ready," the general said.',
+            ],
+        )
+    )
+    (change,) = compare(old, new).changes
+    assert (change.kind, change.tags) == ("added", ("quote",))
