@@ -12,23 +12,28 @@ attribution, and "may have killed 40" → "killed 40" touches no figure.
   "according to X"; plus the anonymity phrases ("on condition of anonymity",
   "who asked not to be named"). So any change of who said it, how many, their
   title or their anonymity is attribution; a change of tense ("says" / "said")
-  or of the words around the attribution is not. Verbs such as "added",
-  "reported" or "confirmed" count as speech only before "that" or at a clause
-  end ("the firm added 200 jobs" has no source).
-* `quote`: the quoted passages of the two sides differ (straight or curly,
-  double, or single quotes that open at a word start; quote style itself is
-  cosmetic), or quotation marks were added or removed; an added or removed
-  sentence holding a quotation is tagged too, since a quote appearing or
-  vanishing is what editors check first.
+  or of the words around the attribution is not. Sources are compared as sets:
+  "they said" after a named source, or "…, adding that", cites nobody new.
+  Verbs such as "added", "reported" or "showed" count as speech only before
+  "that" or when their clause ends with no object ("the firm added 200 jobs"
+  has no source; "data showed on Monday" has).
+* `quote`: the words of the quoted passages differ (straight or curly,
+  double, or single quotes that open at a word start; quote style, case and
+  punctuation inside are cosmetic), or the number of quotation marks changed;
+  an added or removed sentence holding a quotation is tagged too, since a
+  quote appearing or vanishing is what editors check first.
 * `number`: a hunk of the inline diff changes figures, and the figures of the
   two sides differ (a figure moved by a split is no change): digits, number
-  words ("three", "million"), months ("May" capitalised: "may" is a verb) and
-  weekdays, and units ("miles", "percent", "$"). A figure that is only added
-  counts when the hunk is short (at most four words), so a new clause
-  mentioning "Nov. 5" is not a figure change. Figures inside an attribution
-  ("two officials said") are its count of sources, so they are attribution.
+  words ("three", "million", "dozens"), months ("May" capitalised: "may" is a
+  verb), weekdays and relative dates ("next week"), units ("miles",
+  "percent", "$"). Figures are compared by value, so "three percent" → "3%",
+  "$300bn" → "$300 billion" and "per cent" → "percent" are cosmetic. A figure
+  that is only added counts when the hunk adds at most four words, so a new
+  clause mentioning "Nov. 5" is not a figure change. The count of sources
+  ("two officials said") belongs to the attribution; any other figure in it
+  (the speaker's age) is still a figure.
 * `cosmetic`: the words are the same once case, punctuation other than
-  quotation marks, quote and dash style, and thousands separators are ignored;
+  quotation marks, quote and dash style, and the spelling of figures are ignored;
   or exactly one word changed by a spelling fix: at most two letter edits
   (transpositions count as one), both spellings at least four letters long and
   starting with the same two letters (so "increase"/"decrease" and
@@ -56,16 +61,19 @@ _SPEECH_VERBS = {
     "stated": "state", "states": "state", "wrote": "write", "writes": "write",
     "commented": "comment", "replied": "reply", "responded": "respond",
     "insisted": "insist", "declined": "decline", "asserted": "assert",
+    "denied": "deny", "denies": "deny", "confirmed": "confirm", "confirms": "confirm",
+    "announced": "announce", "announces": "announce", "acknowledged": "acknowledge",
+    "admitted": "admit", "disclosed": "disclose", "allege": "allege", "alleges": "allege",
 }  # fmt: skip
 # Speech only before "that" or at a clause end: "the firm added 200 jobs" names no source.
 _CLAUSE_VERBS = {
     "added": "add", "adds": "add", "adding": "add", "noted": "note", "notes": "note",
-    "reported": "report", "reports": "report", "confirmed": "confirm", "confirms": "confirm",
-    "announced": "announce", "announces": "announce", "claimed": "claim", "claims": "claim",
-    "denied": "deny", "denies": "deny", "acknowledged": "acknowledge", "admitted": "admit",
-    "explained": "explain", "argued": "argue", "warned": "warn", "disclosed": "disclose",
+    "reported": "report", "reports": "report", "claimed": "claim", "claims": "claim",
+    "explained": "explain", "argued": "argue", "warned": "warn", "showed": "show",
+    "show": "show", "shows": "show", "alleged": "allege",  # "the alleged ringleader"
 }  # fmt: skip
 _PARTICIPLES = {"saying", "adding", "telling"}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 # Read backwards from its verb, a subject ends where another clause begins.
 _SUBJECT_STOPS = {
     "that", "and", "but", "while", "whereas", "because", "although", "though", "if",
@@ -76,8 +84,11 @@ _AUDIENCE_STOPS = _SUBJECT_STOPS | {"on", "in", "at", "during", "by", "late", "e
 _MANNERS = {
     "statement", "statements", "interview", "briefing", "email", "post", "release",
     "letter", "speech", "video", "address", "broadcast", "message", "filing", "tweet",
-    "conference",
+    "conference", "telegram", "twitter", "facebook", "instagram", "tiktok", "youtube",
+    "television", "radio", "website",
 }  # fmt: skip
+# Words that open an adverbial after a verb ("said on Monday"), never its object.
+_ADVERBIAL_OPENERS = {"on", "in", "at", "late", "earlier", "last", "this", "during", "after"}
 _SUBJECT_REACH = 8
 _APPOSITIVE_REACH = 10
 _AUDIENCE_REACH = 3
@@ -102,7 +113,7 @@ _NUMBER_WORDS = {
     "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
     "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand",
     "thousands", "million", "millions", "billion", "billions", "trillion", "dozen",
-    "dozens", "half", "quarter", "first", "second", "third", "fourth", "fifth",
+    "dozens", "tens", "scores", "half", "quarter", "first", "second", "third", "fourth", "fifth",
     "percent", "pct", "per", "cent",
     "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december",
@@ -116,7 +127,27 @@ _NUMBER_WORDS = {
     "yen", "yuan", "cents", "hour", "hours", "day", "days", "week", "weeks",
     "month", "months", "year", "years", "minute", "minutes",
 }  # fmt: skip
+_SMALL_NUMBERS = {
+    word: str(value)
+    for value, word in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen", "twenty"]
+    )
+} | {
+    word: str(10 * tens)
+    for tens, word in enumerate(
+        ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=3
+    )
+}  # fmt: skip
+_FIGURE_SPELLINGS = _SMALL_NUMBERS | {"percent": "%", "pct": "%", "bn": "billion", "mn": "million"}
+_RELATIVE = {"this", "next", "last", "coming", "previous", "past"}
+_TIME_UNITS = {
+    "week", "weekend", "month", "year", "quarter", "day", "night", "morning", "evening",
+    "season", "decade", "century",
+}  # fmt: skip
 _SHORT_EDIT_WORDS = 4
+_NEXT_WORD = re.compile(r"\W*?\w+")
 _MONTHS_ALSO_WORDS = {"may", "march", "august", "sun", "wed", "sat"}
 _NUMBER_SIGNS = {"$", "€", "£", "¥", "%"}
 _TOKEN = re.compile(r"(?:\w\.){2,}|\d+(?:[.,:]\d+)*|\w+(?:['’\-]\w+)*|[^\w\s]")
@@ -146,21 +177,24 @@ def classify(
             return (Tag.QUOTE,)
         return ()
     hunks = [h for h in _hunks(inline) if normalise(h.deleted) != normalise(h.inserted)]
-    quote_touched = _quotations(old_text) != _quotations(new_text) or any(
-        _count_quote_marks(h.deleted) != _count_quote_marks(h.inserted) for h in hunks
+    quote_touched = _quoted_words(old_text) != _quoted_words(new_text) or (
+        _count_quote_marks(old_text) != _count_quote_marks(new_text)
     )
     if not quote_touched and _is_cosmetic(old_text, new_text, hunks):
         return (Tag.COSMETIC,)
     old_attributions, new_attributions = _attributions(old_text), _attributions(new_text)
     tags: list[Tag] = []
-    if Counter(a.key for a in old_attributions) != Counter(a.key for a in new_attributions):
+    if _sources(old_attributions) != _sources(new_attributions):
         tags.append(Tag.ATTRIBUTION)
     if quote_touched:
         tags.append(Tag.QUOTE)
-    old_figures = _outside(old_text, [a.span for a in old_attributions])
-    new_figures = _outside(new_text, [a.span for a in new_attributions])
+    old_figures = _outside(old_text, [span for a in old_attributions for span in a.counts])
+    new_figures = _outside(new_text, [span for a in new_attributions for span in a.counts])
     if _figures(old_figures) != _figures(new_figures) and any(
-        _figure_changed(old_figures[h.old_start : h.old_end], new_figures[h.new_start : h.new_end])
+        _figure_changed(
+            old_figures[h.old_start : _next_word_end(old_figures, h.old_end)],
+            new_figures[h.new_start : _next_word_end(new_figures, h.new_end)],
+        )
         for h in hunks
     ):
         tags.append(Tag.NUMBER)
@@ -244,7 +278,17 @@ def _word_spans(text: str) -> list[tuple[str, int, int]]:
 @dataclass(frozen=True, slots=True)
 class _Attribution:
     key: str  # lower-cased, verb lemmatised: what two sides are compared on
-    span: Span  # subject through verb phrase (or "according to X") in the text
+    counts: tuple[Span, ...] = ()  # the count of sources: "two" in "two officials said"
+    pronoun: bool = False  # "they said": names no source of its own
+
+
+def _sources(attributions: list[_Attribution]) -> set[str]:
+    """Who is cited; "they said" after a named source repeats it, naming nobody new."""
+    keys: set[str] = set()
+    for attribution in attributions:
+        if not (attribution.pronoun and keys):
+            keys.add(attribution.key)
+    return keys
 
 
 def _attributions(text: str) -> list[_Attribution]:
@@ -260,6 +304,8 @@ def _attributions(text: str) -> list[_Attribution]:
         lemma = _SPEECH_VERBS.get(word) or _CLAUSE_VERBS.get(word)
         if lemma is None or (word in _CLAUSE_VERBS and not _ends_clause(text, words, k)):
             continue
+        if word in _PARTICIPLES and _comma_before(text, words, k):
+            continue  # "…, police said, adding that …": the speaker of the clause before
         verb_end = _verb_phrase_end(text, words, k)
         if _QUOTE_BEFORE.search(text, 0, start) and not _BREAK.search(
             text, end, words[k + 1][1] if k + 1 < len(words) else len(text)
@@ -270,18 +316,16 @@ def _attributions(text: str) -> list[_Attribution]:
         first: int | None = k
         if not (k and _gap_breaks(text, words, k - 1)):
             first = _run_backward(text, words, k - 1, _SUBJECT_REACH)
-        elif word not in _PARTICIPLES and _comma_before(text, words, k):
+        elif _comma_before(text, words, k):
             first = _appositive_subject(text, words, k)
         if first is None:  # "…, said a source familiar with the talks."
             last = _subject_after(text, words, verb_end)
             found.append(_attribution(text, words, k, last, lemma, k, verb_end))
         else:
             found.append(_attribution(text, words, first, verb_end, lemma, k, verb_end))
-    found.extend(
-        _Attribution(match.group().lower(), match.span()) for match in _ANONYMITY.finditer(text)
-    )
+    found.extend(_Attribution(match.group().lower()) for match in _ANONYMITY.finditer(text))
     if (match := _HEADLINE_SOURCE.search(text)) is not None:
-        found.append(_Attribution(match.group(1).lower(), match.span(1)))
+        found.append(_Attribution(match.group(1).lower()))
     return found
 
 
@@ -312,12 +356,21 @@ def _attribution(
     text: str, words: list[tuple[str, int, int]], first: int, last: int, verb: str, v0: int, v1: int
 ) -> _Attribution:
     """Key: the words from `first` to `last`, the verb words (`v0`…`v1`) read as `verb`."""
-    before = [w for w, _, _ in words[first:v0]]
-    after = [w for w, _, _ in words[v1 + 1 : last + 1]]
-    phrase = " ".join([*before, verb, *[w for w, _, _ in words[v0 + 1 : v1 + 1]], "|", *after])
     if verb == "according to":
-        phrase = " ".join([verb, *after])
-    return _Attribution(phrase, (words[first][1], words[last][2]))
+        subject = words[v1 + 1 : last + 1]
+        phrase = " ".join([verb, *[w for w, _, _ in subject]])
+    else:
+        subject = words[first:v0] if first < v0 else words[v1 + 1 : last + 1]
+        before = [w for w, _, _ in words[first:v0]]
+        after = [w for w, _, _ in words[v1 + 1 : last + 1]]
+        phrase = " ".join([*before, verb, *[w for w, _, _ in words[v0 + 1 : v1 + 1]], "|", *after])
+    counts = tuple(
+        (start, end)
+        for word, start, end in subject[:2]
+        if word[0].isdigit() or word in _NUMBER_WORDS
+    )
+    pronoun = len(subject) == 1 and subject[0][0] in _PRONOUNS
+    return _Attribution(phrase, counts, pronoun)
 
 
 def _gap_breaks(text: str, words: list[tuple[str, int, int]], left: int) -> bool:
@@ -362,15 +415,23 @@ def _comma_after(text: str, words: list[tuple[str, int, int]], k: int) -> bool:
 
 
 def _ends_clause(text: str, words: list[tuple[str, int, int]], k: int) -> bool:
-    """A clause verb is speech when "that" soon follows, or the clause ends with it."""
-    if k + 1 == len(words) or _gap_breaks(text, words, k):
+    """A clause verb is speech when "that" soon follows, or its clause ends with no object.
+
+    "…, the firm added." and "data showed on Monday." end their clauses; "the firm
+    added 200 jobs" has an object and cites nobody.
+    """
+    if (
+        k + 1 == len(words)
+        or _gap_breaks(text, words, k)
+        or _QUOTE_BEFORE.search(text, 0, words[k][1])
+    ):
         return True
+    if words[k + 1][0] not in _ADVERBIAL_OPENERS:
+        return any(words[j][0] == "that" for j in range(k + 1, min(len(words), k + 3)))
     for j in range(k + 1, min(len(words), k + 5)):
-        if words[j][0] == "that":
+        if words[j][0] == "that" or j + 1 == len(words) or _gap_breaks(text, words, j):
             return True
-        if _gap_breaks(text, words, j - 1) and j > k + 1:
-            return False
-    return bool(_QUOTE_BEFORE.search(text, 0, words[k][1]))
+    return False
 
 
 def _verb_phrase_end(text: str, words: list[tuple[str, int, int]], k: int) -> int:
@@ -398,9 +459,11 @@ def _outside(text: str, spans: list[Span]) -> str:
     return "".join(chars)
 
 
-def _quotations(text: str) -> Counter[str]:
-    """The quoted passages, as written but for quote and dash style and spacing."""
-    return Counter(normalise(text[start:end]) for start, end in _quote_spans(text))
+def _quoted_words(text: str) -> Counter[str]:
+    """The quoted passages by their words: quote style, case and punctuation inside are cosmetic."""
+    return Counter(
+        " ".join(_canonical_tokens(text[start:end])) for start, end in _quote_spans(text)
+    )
 
 
 def _figure_changed(deleted: str, inserted: str) -> bool:
@@ -411,32 +474,51 @@ def _figure_changed(deleted: str, inserted: str) -> bool:
     old_figures, new_figures = _figures(deleted), _figures(inserted)
     if old_figures == new_figures:
         return False
-    return bool(old_figures) or len(inserted.split()) <= _SHORT_EDIT_WORDS
+    return bool(old_figures) or _new_word_count(deleted, inserted) <= _SHORT_EDIT_WORDS
 
 
 def _figures(text: str) -> Counter[str]:
-    figures: Counter[str] = Counter()
-    for token in _TOKEN.findall(normalise(text)):
-        lowered = token.lower().rstrip(".")
+    """The figures of a text, each as its value: "three percent" and "3%" are one figure."""
+    return Counter(token for token in _canonical_tokens(text) if _is_figure(token))
+
+
+def _is_figure(token: str) -> bool:
+    return token[0].isdigit() or token in _NUMBER_SIGNS or token in _NUMBER_WORDS or " " in token
+
+
+def _canonical_tokens(text: str) -> list[str]:
+    """Words, figures and currency signs, with each figure written one way.
+
+    Digits lose their thousands separators; number words up to twenty and the
+    tens become digits; "per cent", "percent" and "pct" become "%"; "bn" and
+    "mn" become "billion" and "million"; a time word after "this", "next" or
+    "last" makes one relative date ("next week"). Capitalised "May" is the
+    month; "may" is the verb. Case is folded.
+    """
+    raw = _TOKEN.findall(normalise(text))
+    tokens: list[str] = []
+    k = 0
+    while k < len(raw):
+        token, lowered = raw[k], raw[k].casefold().rstrip(".")
+        following = raw[k + 1].casefold() if k + 1 < len(raw) else ""
         if token[0].isdigit():
-            figures[token.replace(",", "")] += 1
-        elif token in _NUMBER_SIGNS or (
-            lowered in _NUMBER_WORDS and (lowered not in _MONTHS_ALSO_WORDS or token[0].isupper())
-        ):
-            figures[lowered] += 1
-    return figures
-
-
-def _words_for_cosmetic(text: str) -> list[str]:
-    return [
-        token.casefold().replace(",", "") if token[0].isdigit() else token.casefold()
-        for token in _TOKEN.findall(normalise(text))
-        if token[0].isalnum() or token[0] == "_"
-    ]
+            tokens.append(token.replace(",", ""))
+        elif lowered == "per" and following == "cent":
+            tokens.append("%")
+            k += 1
+        elif lowered in _RELATIVE and following.rstrip("s") in _TIME_UNITS:
+            tokens.append(f"{lowered} {following}")
+            k += 1
+        elif lowered in _MONTHS_ALSO_WORDS and not token[0].isupper():
+            tokens.append(f"~{lowered}")  # the verb, never a figure
+        elif token[0].isalnum() or token in _NUMBER_SIGNS:
+            tokens.append(_FIGURE_SPELLINGS.get(lowered, lowered))
+        k += 1
+    return tokens
 
 
 def _is_cosmetic(old_text: str, new_text: str, hunks: list[_Hunk]) -> bool:
-    old_words, new_words = _words_for_cosmetic(old_text), _words_for_cosmetic(new_text)
+    old_words, new_words = _canonical_tokens(old_text), _canonical_tokens(new_text)
     if old_words == new_words:
         return True
     if len(old_words) != len(new_words):
@@ -458,6 +540,19 @@ def _is_cosmetic(old_text: str, new_text: str, hunks: list[_Hunk]) -> bool:
         and not _plural_of(old_word, new_word)
         and not _plural_of(new_word, old_word)
     )
+
+
+def _next_word_end(text: str, position: int) -> int:
+    """Where the word after `position` ends: "this" → "next" is read as "this/next week"."""
+    match = _NEXT_WORD.match(text, position)
+    return match.end() if match else position
+
+
+def _new_word_count(deleted: str, inserted: str) -> int:
+    """Words the insertion adds, not counting those it repeats from the deletion."""
+    words = Counter(token for token in _TOKEN.findall(inserted) if token[0].isalnum())
+    words.subtract(token for token in _TOKEN.findall(deleted) if token[0].isalnum())
+    return sum(n for n in words.values() if n > 0)
 
 
 def _plural_of(word: str, other: str) -> bool:

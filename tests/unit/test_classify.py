@@ -227,3 +227,58 @@ def test_a_figure_changed_inside_an_attributed_sentence_is_number_only() -> None
     )
     assert tags(old, new) == {"number"}
     assert tags("The vote is set for May 5.", "The vote is set for May 6.") == {"number"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("Inflation slowed to three percent in October.", "Inflation slowed to 3% in October."),
+        ("Turnout was 47.5 percent.", "Turnout was 47.5 per cent."),
+        ("The fund manages $300bn in assets.", "The fund manages $300 billion in assets."),
+        ('The situation was "very serious".', 'The situation was "very serious."'),
+    ],
+)
+def test_the_same_figure_or_quote_written_another_way_is_cosmetic(old: str, new: str) -> None:
+    assert tags(old, new) == {"cosmetic"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("The project will cost £3.5bn.", "The project will cost €3.5bn."),
+        ("The deal could be signed this week.", "The deal could be signed next week."),
+        ("The rally drew tens of thousands of people.", "The rally drew thousands of people."),
+        (
+            '"We lost everything," said Amina Yusuf, 45.',
+            '"We lost everything," said Amina Yusuf, 46.',
+        ),
+    ],
+)
+def test_a_changed_currency_relative_date_or_age_is_number(old: str, new: str) -> None:
+    assert "number" in tags(old, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            "Three were arrested, police said.",
+            "Three were arrested, police said, adding that more were expected.",
+        ),
+        (
+            "Officials said the fire was out and no one was hurt.",
+            "Officials said the fire was out. No one was hurt, they said.",
+        ),
+    ],
+)
+def test_a_continuation_of_the_same_source_is_not_attribution(old: str, new: str) -> None:
+    assert "attribution" not in tags(old, new)
+
+
+def test_a_source_of_data_or_a_denial_is_attribution() -> None:
+    assert "attribution" in tags(
+        "Exports rose 8.5% in September, official data showed.",
+        "Exports rose 8.5% in September, customs data showed on Monday.",
+    )
+    assert "attribution" in tags("The ministry denied the report.", "The army denied the report.")
+    assert "attribution" not in tags("The firm added 200 jobs.", "The company added 200 jobs.")
