@@ -38,8 +38,15 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
+    shared = config.attributes.get("connection")
+    if shared is not None:  # wirediff holds the schema lock on it
+        _configure(shared)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
     engine = db.make_engine(_url())
     try:
+        db.use_wal(engine)
         with engine.connect() as connection:
             _configure(connection)
             with context.begin_transaction():

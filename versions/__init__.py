@@ -3,6 +3,8 @@
 Never imports the terminal UI; `tui` and the CLI sit on top of `versions.service`.
 """
 
+__version__ = "0.1.0"
+
 from versions.compare import compare
 from versions.model import (
     Change,
@@ -30,6 +32,7 @@ __all__ = [
     "Section",
     "Sentence",
     "Tag",
+    "__version__",
     "compare",
     "parse",
     "split_sentences",

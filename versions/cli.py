@@ -14,11 +14,11 @@ from typing import Any, NoReturn
 import click
 from click.core import ParameterSource
 
+from versions import __version__, resources
 from versions.errors import WirediffError, printable
 from versions.export import Format, render
 from versions.service import (
     DEFAULT_MAX_TAKE_SIZE,
-    SAMPLES,
     Archive,
     ChangeCounts,
     IngestResult,
@@ -60,8 +60,11 @@ def _url(ctx: click.Context) -> str | None:
     return str(url) if url else None
 
 
-def _open(ctx: click.Context) -> Archive:
-    return Archive.open(_url(ctx), max_take_size=ctx.find_root().params["max_take_size"])
+def _open(ctx: click.Context, *, create: bool = False) -> Archive:
+    """Read commands never create a database: a mistyped --db must not make one."""
+    return Archive.open(
+        _url(ctx), create=create, max_take_size=ctx.find_root().params["max_take_size"]
+    )
 
 
 _SIZE_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
@@ -83,6 +86,8 @@ def _size(ctx: click.Context, param: click.Parameter, value: str | int) -> int:
 
 
 def _run_tui(url: str | None) -> None:
+    # The UI only reads: say so when there is no archive instead of making one.
+    Archive.open(url, create=False).close()
     # Imported on demand: the other commands must start without loading Textual.
     try:
         app = importlib.import_module("tui.app")
@@ -96,6 +101,7 @@ def _run_tui(url: str | None) -> None:
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+@click.version_option(__version__, "-V", "--version", prog_name="wirediff")
 @click.option(
     "--db",
     "db_url",
@@ -141,7 +147,7 @@ def ingest(
         check_story_key(story)
     files = input_files(paths)
     rejected = False
-    with _open(ctx) as archive:
+    with _open(ctx, create=True) as archive:
         for result in _with_progress(files, archive, story):
             rejected |= result.status == "rejected"
             if output_format == "json":
@@ -295,8 +301,7 @@ _EXPORT_FORMATS: dict[str, Format] = {
     "--format",
     "output_format",
     type=click.Choice(list(_EXPORT_FORMATS)),
-    default="markdown",
-    show_default=True,
+    help="Default: from the -o file's extension (.md, .html, .json, .csv), else markdown.",
 )
 @click.option(
     "-o",
@@ -311,7 +316,7 @@ def export(
     first: int | None,
     last: int | None,
     pair: tuple[int, int] | None,
-    output_format: str,
+    output_format: str | None,
     output: Path | None,
 ) -> None:
     """The change log of STORY to hand on: one section per consecutive pair of versions.
@@ -321,10 +326,9 @@ def export(
     """
     if pair is not None and (first is not None or last is not None):
         raise click.UsageError("--pair cannot be combined with --from/--to")
+    fmt = _export_format(output_format, output)
     with _open(ctx) as archive:
-        exported = archive.export(
-            story, _EXPORT_FORMATS[output_format], pair=pair, first=first, last=last
-        )
+        exported = archive.export(story, fmt, pair=pair, first=first, last=last)
     text = exported.text
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
@@ -336,6 +340,33 @@ def export(
         raise WirediffError(f"{output}: {exc.strerror or exc}") from exc
     pairs = f"{exported.pairs} version pair{'s' if exported.pairs != 1 else ''}"
     click.echo(f"wrote {output} ({pairs})", err=True)
+
+
+_EXTENSIONS: dict[str, Format] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".csv": "csv",
+}
+
+
+def _export_format(chosen: str | None, output: Path | None) -> Format:
+    """The format follows -o's extension unless --format says otherwise; a clash is an error."""
+    implied = _EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    if chosen is None:
+        return implied or "markdown"
+    if implied is not None and implied != chosen:
+        raise click.UsageError(
+            f"--format {chosen} does not match {output}: name the file .{_suffix(chosen)}"
+            " or leave --format out"
+        )
+    return _EXPORT_FORMATS[chosen]
+
+
+def _suffix(fmt: str) -> str:
+    return "md" if fmt == "markdown" else fmt
 
 
 @cli.command()
@@ -369,8 +400,9 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
     unless `wirediff --db URL demo` names the database on the command line (WIREDIFF_DB
     alone does not: a demo never fills the desk's own archive by accident).
     """
-    if not SAMPLES.is_dir():
-        raise WirediffError(f"no samples at {SAMPLES}")
+    samples = resources.samples()
+    if not samples.is_dir():
+        raise WirediffError(f"this wirediff is incomplete (no samples at {samples}): reinstall it")
     named = ctx.find_root().get_parameter_source("db_url") is ParameterSource.COMMANDLINE
     url = _url(ctx) if named else None
     if url is None:
@@ -394,8 +426,9 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
 
 def demo_files() -> list[Path]:
     """Plain wire text first, in file order (it carries no time of its own), then the rest."""
-    structured = [SAMPLES / "formats", SAMPLES / "feeds"]
-    return sorted(SAMPLES.glob("*/*.txt")) + [
+    samples = resources.samples()
+    structured = [samples / "formats", samples / "feeds"]
+    return sorted(samples.glob("*/*.txt")) + [
         Path(path) for path in input_files(d for d in structured if d.is_dir())
     ]
 

@@ -207,7 +207,6 @@ class Export:
 
 STDIN = "-"
 DEFAULT_MAX_TAKE_SIZE = 10 * 1024 * 1024
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SNIPPET_CONTEXT = 60
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -360,12 +359,7 @@ class Archive:
         engine's memory grows with the text.
         """
         resolved = db.resolve_url(url)
-        engine = db.make_engine(resolved)
-        try:
-            db.check_schema(engine, resolved, create=create)
-        except BaseException:
-            engine.dispose()
-            raise
+        engine = db.open_engine(resolved, create=create)
         return cls(engine, resolved, max_take_size=max_take_size)
 
     def close(self) -> None:

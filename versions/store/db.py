@@ -3,34 +3,57 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import platformdirs
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from alembic import command
+from versions import resources
 from versions.errors import NeedsUpgrade, WirediffError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 ENV_VAR = "WIREDIFF_DB"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Any 64-bit number, the same in every wirediff: PostgreSQL's advisory lock that
+# serialises schema creation and upgrades between processes.
+_SCHEMA_LOCK = 0x77697265_64696666 & 0x7FFF_FFFF_FFFF_FFFF
+_REVISION = re.compile(r"^(down_)?revision\b[^=]*=\s*(.+)$", re.MULTILINE)
+_REVISION_ID = re.compile(r"[\"']([0-9A-Za-z_]+)[\"']")
+_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):(.*)@([^@]*)$", re.DOTALL)
 
 
 def default_url() -> str:
+    import platformdirs
+
     return f"sqlite:///{Path(platformdirs.user_data_dir('wirediff')) / 'wirediff.db'}"
 
 
 def resolve_url(url: str | None = None) -> str:
-    """`--db`, else `WIREDIFF_DB`, else a SQLite file in the user data directory."""
-    return url or os.environ.get(ENV_VAR) or default_url()
+    """`--db`, else `WIREDIFF_DB`, else a SQLite file in the user data directory.
+
+    A plain path (`./wire.db`) names a SQLite file.
+    """
+    chosen = url or os.environ.get(ENV_VAR) or default_url()
+    if _URL_SCHEME.match(chosen):
+        return chosen
+    return f"sqlite:///{Path(chosen).expanduser().absolute()}"
+
+
+def mask_password(url: str) -> str:
+    """`url` with its password as `***`, even when it does not parse (an unescaped @)."""
+    match = _PASSWORD.match(url.strip())
+    if match is None:
+        return url
+    return f"{match[1]}:***@{match[3]}"
 
 
 def normalise_url(url: str) -> URL:
@@ -38,17 +61,29 @@ def normalise_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise WirediffError(f"not a database URL: {url!r}") from exc
+        raise WirediffError(f"not a database URL: {mask_password(url)!r}") from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername == "postgresql+psycopg2":
+        raise WirediffError(
+            f"{safe_url(url)}: wirediff talks to PostgreSQL through psycopg 3:"
+            " use postgresql+psycopg:// and `pip install 'psycopg[binary]'`"
+        )
     return parsed
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL names; None for other engines and in-memory databases."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see `_on_sqlite_begin`).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -65,45 +100,141 @@ def _on_sqlite_begin(connection: Any) -> None:
 def make_engine(url: str) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if path is not None:
+            _make_parent(path, url)
         engine = create_engine(parsed)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True)
+        try:
+            return create_engine(parsed, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise WirediffError(
+                f"{safe_url(url)}: PostgreSQL needs psycopg 3:"
+                " `pip install 'wirediff[postgres]'` (or 'psycopg[binary]')"
+            ) from exc
     raise WirediffError(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
+
+
+def _make_parent(path: Path, url: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WirediffError(f"cannot open {safe_url(url)}: {exc.strerror or exc}") from exc
+    if path.is_dir():
+        raise WirediffError(f"cannot open {safe_url(url)}: it is a directory")
+
+
+def use_wal(engine: Engine) -> None:
+    """WAL lets the UI read while an ingest writes; it stays set in the file.
+
+    Set when wirediff makes or migrates its schema, never merely on opening, so a
+    file that is not wirediff's is left exactly as it was.
+    """
+    if engine.dialect.name == "sqlite":
+        connection = engine.raw_connection()  # outside any transaction, as SQLite requires
+        try:
+            connection.cursor().execute("PRAGMA journal_mode=WAL")
+        finally:
+            connection.close()
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def alembic_config(url: str | None = None) -> Config:
-    """The project's alembic.ini, pointed at `url` (env.py reads it from here)."""
-    config = Config(str(ALEMBIC_INI))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
+    """Alembic pointed at the migrations shipped with this wirediff.
+
+    env.py migrates `connection` when given (the caller holds the schema lock on it),
+    else it opens `url`.
+    """
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.migrations()))
+    config.set_main_option("path_separator", "os")
     if url is not None:
         config.attributes["wirediff_url"] = url
+    if connection is not None:
+        config.attributes["connection"] = connection
     return config
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revision() -> str:
+    """The newest migration, read from the migration files without loading Alembic."""
+    folder = resources.migrations() / "versions"
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in folder.glob("*.py") if folder.is_dir() else ():
+        for match in _REVISION.finditer(path.read_text(encoding="utf-8")):
+            ids = set(_REVISION_ID.findall(match[2]))
+            (parents if match[1] else revisions).update(ids)
+    heads = revisions - parents
+    if len(heads) != 1:
+        found = "no migration head" if not heads else f"{len(heads)} migration heads"
+        raise WirediffError(
+            f"this wirediff is incomplete ({found} in {folder}): reinstall wirediff"
+        )
+    return heads.pop()
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+def current_revision(connection: Connection | Engine) -> str | None:
+    """The schema revision stored in the database; None when it has none."""
+    if isinstance(connection, Engine):
+        with connection.connect() as opened:
+            return current_revision(opened)
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    value = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return str(value) if value is not None else None
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    """Migrate under the schema lock, so two processes never migrate at once."""
+    engine = make_engine(url)
+    try:
+        use_wal(engine)
+        with _schema_lock(engine, url) as connection:
+            _migrate(connection, revision)
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(url), revision)
+
+
+def _migrate(connection: Connection, revision: str = "head") -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(connection=connection), revision)
+
+
+def open_engine(url: str, *, create: bool) -> Engine:
+    """An engine on `url` with this wirediff's schema (see `check_schema`).
+
+    Without `create`, a missing SQLite file is reported, not made; a file made by a
+    first open that failed is removed, so the next run starts clean.
+    """
+    path = sqlite_path(url)
+    existed = path is None or path.exists()
+    if not existed and not create:
+        raise WirediffError(_no_database(url))
+    engine = make_engine(url)
+    try:
+        check_schema(engine, url, create=create)
+    except BaseException:
+        engine.dispose()
+        if not existed and path is not None:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
+    return engine
 
 
 def check_schema(engine: Engine, url: str, *, create: bool) -> None:
@@ -111,30 +242,91 @@ def check_schema(engine: Engine, url: str, *, create: bool) -> None:
 
     Upgrading silently would change a file other tools (or an older wirediff) may
     still use, so an existing database is only migrated on `wirediff db upgrade`.
+    The plain check runs first; only a database without the schema takes the lock,
+    checks again (another process may have just created it), and creates it.
     """
+    head = head_revision()
     try:
         current = current_revision(engine)
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise WirediffError(f"cannot open {safe_url(url)}: {reason}") from exc
-    head = head_revision()
+    except DBAPIError as exc:
+        raise WirediffError(f"cannot open {safe_url(url)}: {describe(exc)}") from exc
     if current == head:
         return
     if current is None:
-        if inspect(engine).get_table_names():
-            raise WirediffError(f"{safe_url(url)} holds tables but no wirediff schema")
+        if _has_tables(engine, url):
+            raise WirediffError(_half_created(url))
         if not create:
-            raise WirediffError(f"no wirediff database at {safe_url(url)}")
-        upgrade(url)
-        return
+            raise WirediffError(_no_database(url))
+        try:
+            use_wal(engine)
+            with _schema_lock(engine, url) as connection:
+                current = current_revision(connection)
+                if current is None:
+                    if inspect(connection).get_table_names():
+                        raise WirediffError(_half_created(url))
+                    _migrate(connection)
+                    return
+        except DBAPIError as exc:
+            raise WirediffError(f"cannot create {safe_url(url)}: {describe(exc)}") from exc
+        if current == head:
+            return
     raise NeedsUpgrade(
         f"the database {safe_url(url)} is at schema {current}, this wirediff needs {head}:"
         " run `wirediff db upgrade`"
     )
 
 
+def _has_tables(engine: Engine, url: str) -> bool:
+    try:
+        with engine.connect() as connection:
+            return bool(inspect(connection).get_table_names())
+    except DBAPIError as exc:
+        raise WirediffError(f"cannot open {safe_url(url)}: {describe(exc)}") from exc
+
+
+@contextmanager
+def _schema_lock(engine: Engine, url: str) -> Iterator[Connection]:
+    """A transaction that holds the database's write lock (SQLite) or advisory lock.
+
+    Schema changes are transactional on both engines: the others wait, then see
+    all of it or none of it.
+    """
+    try:
+        connection = engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+    except DBAPIError as exc:
+        raise WirediffError(f"cannot open {safe_url(url)}: {describe(exc)}") from exc
+    with connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+        yield connection
+
+
+def _no_database(url: str) -> str:
+    return (
+        f"no wirediff database at {safe_url(url)}: "
+        "`wirediff ingest PATH` creates it, `wirediff demo` shows one"
+    )
+
+
+def _half_created(url: str) -> str:
+    return (
+        f"{safe_url(url)} holds tables but no wirediff schema (another program's database,"
+        " or one a failed first run left half-made): give --db a new file or empty database"
+    )
+
+
+def describe(exc: DBAPIError) -> str:
+    """The driver's first line, without SQLAlchemy's SQL echo and help links."""
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return reason or type(exc.orig).__name__
+
+
 def safe_url(url: str) -> str:
-    return normalise_url(url).render_as_string(hide_password=True)
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return mask_password(url)
+    return parsed.render_as_string(hide_password=True)
 
 
 class ChangeWatch:
