@@ -434,6 +434,19 @@ def demo_files() -> list[Path]:
 
 
 @cli.group()
+def config() -> None:
+    """Settings: a TOML file (database, theme, export_dir); environment and flags win."""
+
+
+@config.command("path")
+def config_path() -> None:
+    """Print where the config file is read from (WIREDIFF_CONFIG, else the user config dir)."""
+    from versions.config import config_path
+
+    click.echo(config_path())
+
+
+@cli.group()
 def db() -> None:
     """Database maintenance."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from versions import resources
+from versions import config, resources
 from versions.errors import NeedsUpgrade, WirediffError
 
 if TYPE_CHECKING:
@@ -38,11 +38,12 @@ def default_url() -> str:
 
 
 def resolve_url(url: str | None = None) -> str:
-    """`--db`, else `WIREDIFF_DB`, else a SQLite file in the user data directory.
+    """`--db`, else `WIREDIFF_DB`, else the config file's `database`, else the default.
 
-    A plain path (`./wire.db`) names a SQLite file.
+    The default is a SQLite file in the user data directory; a plain path
+    (`./wire.db`) names a SQLite file.
     """
-    chosen = url or os.environ.get(ENV_VAR) or default_url()
+    chosen = url or os.environ.get(ENV_VAR) or config.load().database or default_url()
     if _URL_SCHEME.match(chosen):
         return chosen
     return f"sqlite:///{Path(chosen).expanduser().absolute()}"
