@@ -42,19 +42,26 @@ Similarity is the Dice coefficient on lower-cased word multisets,
 Inline diffs work on word tokens, encoded one character each for
 diff-match-patch, so an edit is never shown inside a word. A token is a word
 with its inner joiners ("don't", "23-year-old", "22nd"), a number with its
-separators ("8,000", "1.5", "10:30"), an abbreviation ("U.S."), a run of
-whitespace, or a run of one punctuation mark ("--"). Changing "23 year old" to
-"23-year-old" therefore strikes the words, not an invisible space.
+separators, currency sign and percent sign ("8,000", "10:30", "$4.6", "22.8%"),
+an abbreviation ("U.S."), a run of whitespace, or a run of one punctuation mark
+("--"). A figure is struck whole: "[-24%-]{+22.8%+}", never "[-24-]{+22.8+}%".
+Changing "23 year old" to "23-year-old" therefore strikes the words, not an
+invisible space.
 
 An unchanged stretch of at most `MAX_ABSORBED_WORDS` (two) words between two
 edits, at least one of which changes words, is folded into them: "[-will also
 be-]{+were+} announced [-this-]{+on+}" and "[-a-]{+an underlying+} congenital
 heart [-problem-]{+disease+}" read as one rewording each (human annotators of
 real Wikinews revisions, IteraTeR, see bench/bench_iterater.py, label them so).
-Three or more unchanged words stay visible as unchanged, and so does a phrase
-between two punctuation-only edits (commas dropped around "Craig Handley",
-quotation marks restyled around "historic"): there the words are exactly what
-the editor must see untouched.
+Three or more unchanged words stay visible as unchanged, and so does a stretch
+holding a punctuation mark: a comma or a full stop between two edits is a
+phrase boundary ("[-rose 22.8% in early trading-]{+closed up 23.4%+} in
+Frankfurt, [-to 14.05-]{+at 14.12+} euros"). So does a phrase between two
+punctuation-only edits (commas dropped around "Craig Handley", quotation marks
+restyled around "historic"): there the words are exactly what the editor must
+see untouched. (Against IteraTeR, the
+punctuation rule and whole figures raised mark precision from 0.941 to 0.955
+for 0.003 of recall, counted without moves.)
 """
 
 from __future__ import annotations
@@ -487,7 +494,9 @@ def _edited_moves(
 
 
 _TOKEN = re.compile(
-    r"(?:\w\.){2,}|\w+(?:(?:['’\-]|(?<=\d)[.,:](?=\d))\w+)*|\s+|([^\w\s])\1*|.", re.DOTALL
+    r"(?:\w\.){2,}|[$€£¥]?\w+(?:(?:['’\-]|(?<=\d)[.,:](?=\d))\w+)*(?:(?<=\d)%)?"
+    r"|\s+|([^\w\s])\1*|.",
+    re.DOTALL,
 )
 _DMP = diff_match_patch()
 _DMP.Diff_Timeout = 0  # sentences are short: always the exact diff, same on every run
@@ -538,6 +547,7 @@ def _absorb_short_equalities(pieces: list[tuple[int, str]]) -> list[tuple[int, s
             and (before[1] or before[2])
             and (deleted or inserted)
             and _word_count(equal) <= MAX_ABSORBED_WORDS
+            and not _punctuated(equal)
             and (_word_count(before[1] + before[2]) or _word_count(deleted + inserted))
         ):
             before[1] += equal + deleted
@@ -548,6 +558,13 @@ def _absorb_short_equalities(pieces: list[tuple[int, str]]) -> list[tuple[int, s
     for equal, deleted, inserted in merged:
         result.extend((op, text) for op, text in ((0, equal), (-1, deleted), (1, inserted)) if text)
     return result
+
+
+def _punctuated(text: str) -> bool:
+    """Whether a punctuation mark, a phrase boundary, stands in `text`."""
+    return any(
+        not m.group()[0].isalnum() and not m.group().isspace() for m in _TOKEN.finditer(text)
+    )
 
 
 def _word_count(text: str) -> int:

@@ -147,3 +147,19 @@ def test_a_hyphenated_compound_changes_as_whole_words() -> None:
         (1, "23-year-old"),
         (0, " man was hurt."),
     ]
+
+
+def test_a_figure_is_struck_whole_with_its_currency_and_percent_signs() -> None:
+    assert word_diff("Shares rose 24% in Frankfurt.", "Shares rose 22.8% in Frankfurt.") == [
+        (0, "Shares rose "),
+        (-1, "24%"),
+        (1, "22.8%"),
+        (0, " in Frankfurt."),
+    ]
+    assert (-1, "$4.6") in word_diff("It paid $4.6 billion.", "It paid $4.2 billion.")
+
+
+def test_words_across_a_comma_between_two_edits_stay_visible() -> None:
+    old = "Shares rose 22.8% in early trading in Frankfurt, to 14.05 euros."
+    new = "Shares closed up 23.4% in Frankfurt, at 14.12 euros."
+    assert (0, " in Frankfurt, ") in word_diff(old, new)
