@@ -1,4 +1,8 @@
-"""wirediff's terminal UI: stories → story timeline → diff, kept live as versions arrive."""
+"""wirediff's terminal UI: stories → story timeline → diff, kept live as versions arrive.
+
+The app is the only module that knows every screen: screens post navigation messages
+(`tui.messages`) and the app opens the screen asked for.
+"""
 
 from __future__ import annotations
 
@@ -11,35 +15,42 @@ from typing import ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 
-from tui.messages import ArchiveChanged
+from tui.desk import Desk, Settings
+from tui.keys import key_actions
+from tui.messages import (
+    ArchiveChanged,
+    OpenDiff,
+    OpenSearch,
+    OpenSearchHit,
+    OpenStory,
+    OpenVersionText,
+    VersionsArrived,
+)
+from tui.screens.base import WirediffScreen, WorkFailed
 from tui.screens.diff import DiffScreen
 from tui.screens.help import HelpScreen
+from tui.screens.search import SearchScreen
 from tui.screens.stories import StoriesScreen
 from tui.screens.story import StoryScreen
+from tui.screens.version_text import VersionTextScreen
 from tui.watcher import watch_archive
+from versions.editorial import COUNT_ORDER, plural
 from versions.export.layout import FLAGGED
 from versions.service import Archive, VersionRow
 
 
 def update_message(row: VersionRow) -> str:
-    """ "UPDATE 2 — <headline>: v4, +1 added, 2 attribution changes"."""
+    """ "UPDATE 2 — <headline>: v4, 1 added, 2 attribution changes"."""
     prefix = row.label or ("NEW" if row.number == 1 else "UPDATE")
     parts = [f"v{row.number}"]
     counts = row.counts
     if counts is not None:
-        for count, words in [
-            (counts.added, f"+{counts.added} added"),
-            (counts.changed, f"{counts.changed} changed"),
-            (counts.removed, f"{counts.removed} removed"),
-            (counts.moved, f"{counts.moved} moved"),
-        ]:
-            if count:
-                parts.append(words)
-        for tag in FLAGGED:
-            count = counts.tags.get(tag, 0)
-            if count:
-                parts.append(f"{count} {tag} change{'s' if count > 1 else ''}")
+        parts += [f"{count} {kind}" for kind in COUNT_ORDER if (count := getattr(counts, kind))]
+        parts += [
+            plural(count, f"{tag} change") for tag in FLAGGED if (count := counts.tags.get(tag))
+        ]
     return f"{prefix} — {row.headline}: {', '.join(parts)}"
 
 
@@ -47,51 +58,102 @@ class WirediffApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "wirediff"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+t", "toggle_theme", "Dark/light", show=False),
+        Binding("f1", "help", "Help", show=False, id="app.help"),
+        Binding("ctrl+t", "toggle_theme", "Dark/light", show=False, id="app.toggle_theme"),
     ]
 
     def __init__(
         self,
         archive: Archive,
         *,
+        settings: Settings | None = None,
+        remember_theme: Callable[[str], None] | None = None,
         now: Callable[[], datetime] | None = None,
         poll_interval: float = 1.0,
         watch: bool = True,
     ) -> None:
         super().__init__()
-        self.archive = archive
-        self.now = now or (lambda: datetime.now(UTC))
+        self.desk = Desk(archive, now or (lambda: datetime.now(UTC)), settings or Settings())
+        self.remember_theme = remember_theme
         self.poll_interval = poll_interval
         # not `self.watch`: that would hide Textual's `DOMNode.watch` method
         self.watching = watch
         self._stop = threading.Event()
 
+    @property
+    def archive(self) -> Archive:
+        return self.desk.archive
+
     def on_mount(self) -> None:
-        self.push_screen(StoriesScreen())
+        settings = self.desk.settings
+        if settings.keys:
+            self.set_keymap(dict(settings.keys))
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.push_screen(StoriesScreen(self.desk))
         if self.watching:
             self.run_worker(self._watch, thread=True, group="watch", name="archive watcher")
 
     def on_unmount(self) -> None:
         self._stop.set()
 
+    def _theme_changed(self, theme: Theme) -> None:
+        if self.remember_theme is not None:
+            self.remember_theme(theme.name)
+
     def _watch(self) -> None:
         watch_archive(
             self.archive,
-            lambda rows: self.post_message(ArchiveChanged(rows)),
+            lambda rows: self.post_message(VersionsArrived(rows)),
             interval=self.poll_interval,
             sleep=lambda seconds: not self._stop.wait(seconds),
         )
 
-    def on_archive_changed(self, message: ArchiveChanged) -> None:
-        """Refresh what is open in place and say what arrived."""
+    # Live updates and failures
+
+    def on_versions_arrived(self, message: VersionsArrived) -> None:
+        """Say what arrived; every open screen refreshes what it shows, in place."""
         for row in message.versions:
             self.notify(update_message(row), title="Wire", markup=False, timeout=8)
-        keys = {row.story_key for row in message.versions}
         for screen in self.screen_stack:
-            if isinstance(screen, StoriesScreen):
-                screen.refresh_rows()
-            elif isinstance(screen, StoryScreen) and screen.story_key in keys:
-                screen.refresh_versions()
+            screen.post_message(ArchiveChanged(message.versions))
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """The one place a failure in background work reaches the reader: a notice."""
+        self.notify(
+            f"{message.what} failed: {message.error}",
+            title="Error",
+            severity="error",
+            markup=False,
+            timeout=10,
+        )
+
+    # Navigation
+
+    def on_open_story(self, message: OpenStory) -> None:
+        self.push_screen(StoryScreen(self.desk, message.story_key, select=message.select))
+
+    def on_open_diff(self, message: OpenDiff) -> None:
+        self.push_screen(
+            DiffScreen(
+                self.desk, message.story_key, message.old, message.new, search=message.search
+            )
+        )
+
+    def on_open_search(self, message: OpenSearch) -> None:
+        self.push_screen(SearchScreen(self.desk))
+
+    def on_open_search_hit(self, message: OpenSearchHit) -> None:
+        """The timeline underneath, so Back leads to the rest of the story."""
+        old = message.version - 1 if message.version > 1 else None
+        self.push_screen(StoryScreen(self.desk, message.story_key, select=message.version))
+        self.push_screen(
+            DiffScreen(self.desk, message.story_key, old, message.version, search=message.words)
+        )
+
+    def on_open_version_text(self, message: OpenVersionText) -> None:
+        self.push_screen(VersionTextScreen(self.desk, message.story_key, message.number))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -101,21 +163,15 @@ class WirediffApp(App[None]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists the screen's own actions as well as Textual's."""
+        """Textual's commands, then every action of the screen with its key."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Dark / light", "Switch theme (ctrl+t)", self.action_toggle_theme)
-        if isinstance(screen, DiffScreen):
-            for title, export in screen.export_commands():
-                yield SystemCommand(title, "Write it to the working directory", export)
-        seen: set[str] = set()
-        for binding in getattr(screen, "BINDINGS", []):
-            if not isinstance(binding, Binding) or binding.description in seen:
-                continue
-            seen.add(binding.description)
+        if isinstance(screen, WirediffScreen):
+            yield from screen.commands()
+        for action in key_actions(screen):
             yield SystemCommand(
-                binding.description,
-                f"key: {binding.key}",
-                partial(screen.run_action, binding.action),
+                action.description,
+                f"key: {action.keys}",
+                partial(self.run_action, action.action, action.namespace),
             )
 
 

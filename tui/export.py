@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Literal
 
@@ -32,3 +33,19 @@ def write_new(directory: Path, filename: str, text: str) -> Path:
             number += 1
             continue
         return path
+
+
+def written_words(error: OSError, folder: Path) -> str:
+    """Why a file could not be written in `folder`, in words an editor can act on."""
+    if isinstance(error, FileNotFoundError):
+        return f"The folder {folder} does not exist. Choose another with x (Export as…)."
+    if isinstance(error, NotADirectoryError):
+        return f"{folder} is a file, not a folder. Choose a folder with x (Export as…)."
+    if isinstance(error, PermissionError):
+        return f"You may not write in {folder}. Choose another folder with x (Export as…)."
+    if error.errno == errno.ENOSPC:
+        return f"The disk holding {folder} is full."
+    if error.errno == errno.EROFS:
+        return f"{folder} is on a read-only disk. Choose another folder with x (Export as…)."
+    reason = error.strerror or str(error)
+    return f"Could not write in {folder}: {reason[:1].lower()}{reason[1:]}."

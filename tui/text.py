@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from versions.editorial import COUNT_ORDER, KIND_SIGN
 from versions.export.layout import FLAGGED
 from versions.model import Change, ChangeKind, Tag
 
@@ -23,13 +24,17 @@ ADDED = "green"
 REMOVED = "red strike"
 MOVED = "cyan"
 
+_KIND_STYLE: dict[ChangeKind, str] = {
+    ChangeKind.ADDED: "bold white on dark_green",
+    ChangeKind.CHANGED: "bold black on yellow",
+    ChangeKind.REMOVED: "bold white on dark_red",
+    ChangeKind.MOVED: "bold white on dark_cyan",
+    ChangeKind.SPLIT: "bold white on blue",
+    ChangeKind.MERGED: "bold white on blue",
+}
+# "+ added", "~ changed"…: the core's sign and word, in the core's order, with a colour.
 KIND_BADGE: dict[ChangeKind, tuple[str, str]] = {
-    ChangeKind.ADDED: ("+ added", "bold white on dark_green"),
-    ChangeKind.REMOVED: ("− removed", "bold white on dark_red"),
-    ChangeKind.CHANGED: ("~ changed", "bold black on yellow"),
-    ChangeKind.MOVED: ("↕ moved", "bold white on dark_cyan"),
-    ChangeKind.SPLIT: ("⋔ split", "bold white on blue"),
-    ChangeKind.MERGED: ("⋈ merged", "bold white on blue"),
+    kind: (f"{KIND_SIGN[kind]} {kind}", _KIND_STYLE[kind]) for kind in COUNT_ORDER
 }
 TAG_BADGE: dict[Tag, tuple[str, str]] = {
     Tag.ATTRIBUTION: ("ATTR", "bold white on magenta"),
@@ -126,29 +131,24 @@ def relative_time(moment: datetime, now: datetime) -> str:
     return aware(moment).strftime("%d %b %Y")
 
 
-def kind_sign(kind: ChangeKind) -> str:
-    """The kind's sign alone ("+", "~"…), as its badge shows it."""
-    return KIND_BADGE[kind][0].split()[0]
-
-
-# The order and colours of the counts in a list cell.
-_COUNT_STYLES = (
-    (ChangeKind.ADDED, "green"),
-    (ChangeKind.CHANGED, "yellow"),
-    (ChangeKind.REMOVED, "red"),
-    (ChangeKind.MOVED, "cyan"),
-    (ChangeKind.SPLIT, "blue"),
-    (ChangeKind.MERGED, "blue"),
-)
+# The colours of the counts in a list cell.
+_COUNT_STYLE = {
+    ChangeKind.ADDED: "green",
+    ChangeKind.CHANGED: "yellow",
+    ChangeKind.REMOVED: "red",
+    ChangeKind.MOVED: "cyan",
+    ChangeKind.SPLIT: "blue",
+    ChangeKind.MERGED: "blue",
+}
 
 
 def counts_text(counts: ChangeCounts) -> Text:
-    """`+2 ~3 −1` with colours; kinds that did not occur are left out."""
+    """`+2 ~3 −1` with colours, in the core's order; kinds that did not occur are left out."""
     result = Text()
-    for kind, style in _COUNT_STYLES:
+    for kind in COUNT_ORDER:
         count: int = getattr(counts, kind)
         if count:
             if result:
                 result.append(" ")
-            result.append(f"{kind_sign(kind)}{count}", style)
+            result.append(f"{KIND_SIGN[kind]}{count}", _COUNT_STYLE[kind])
     return result

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sample_archive import NOW, seed_key
+from tests.tui.sample_archive import NOW, seed_key
 
 from tui.app import WirediffApp
 from tui.screens.stories import StoriesScreen

@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from sample_archive import NOW
+from tests.tui.sample_archive import NOW
 
 from tui.app import WirediffApp
 from tui.messages import ArchiveChanged

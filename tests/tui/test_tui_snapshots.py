@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sample_archive import NOW, seed_key
+from tests.tui.sample_archive import NOW, seed_key
 from textual.pilot import Pilot
 
 from tui.app import WirediffApp

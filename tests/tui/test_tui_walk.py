@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from sample_archive import SAMPLES
+from tests.tui.sample_archive import SAMPLES
 from textual.widgets import DataTable, Static
 
 from tui.app import WirediffApp

@@ -1,19 +1,38 @@
-"""What every full screen shares: the app, typed, for its archive and its clock."""
+"""What every full screen shares: the desk it works at, and its workers' failures told."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
+from textual.app import SystemCommand
+from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
-if TYPE_CHECKING:
-    from tui.app import WirediffApp
+from tui.desk import Desk
+
+
+class WorkFailed(Message):
+    """A screen's background work raised; the app tells the reader."""
+
+    def __init__(self, error: BaseException, what: str) -> None:
+        super().__init__()
+        self.error = error
+        self.what = what
 
 
 class WirediffScreen(Screen[None]):
-    @property
-    def wirediff(self) -> WirediffApp:
-        from tui.app import WirediffApp  # tui.app imports the screens
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
 
-        assert isinstance(self.app, WirediffApp)
-        return self.app
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker messages do not bubble: pass failures on to the app's one handler."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            for widget in self.query("*"):
+                widget.loading = False
+            self.post_message(WorkFailed(event.worker.error, event.worker.name))
+
+    def commands(self) -> Iterable[SystemCommand]:
+        """Palette commands beyond the screen's key bindings."""
+        return ()

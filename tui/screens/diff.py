@@ -1,67 +1,67 @@
-"""Two versions of a story compared: inline or side by side."""
+"""Two versions of a story compared: inline or side by side, whole or changes only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from tui.export import FORMAT_NAMES, SCOPE_NAMES, Scope, write_new
+from tui.desk import Desk
+from tui.export import FORMAT_NAMES, SCOPE_NAMES, Scope, write_new, written_words
 from tui.screens.base import WirediffScreen
-from tui.screens.export import Choice, ExportScreen, choices
+from tui.screens.export import ExportChoice, ExportScreen, choices
+from tui.screens.filter import FilterScreen
 from tui.text import plain
 from tui.widgets.diff_view import DiffView
 from tui.widgets.summary_bar import SummaryBar
-from versions.errors import WirediffError
-from versions.export import Format
-from versions.model import ChangeLog, Document
+from versions.editorial import plural
+from versions.export import Format, advisory_line
+from versions.model import ChangeKind, ChangeLog, Document
 
 Pair = tuple[int, int]
+Compared = tuple[ChangeLog, Document, Document]
 
 
 class DiffScreen(WirediffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "step(1)", "Next change"),
-        Binding("p", "step(-1)", "Prev change", show=False),
-        Binding("t", "toggle_mode", "Inline/side"),
-        Binding("s", "toggle_mode", "Inline/side", show=False),
-        Binding("right_square_bracket", "pair(1)", "Next pair"),
-        Binding("left_square_bracket", "pair(-1)", "Prev pair", show=False),
-        Binding("c", "toggle_cosmetic", "Cosmetic", show=False),
-        Binding("f", "filter", "Filter"),
-        Binding("slash", "find", "Find"),
-        Binding("e", "export('pair')", "Export"),
-        Binding("E", "export('history')", "Export history", show=False),
-        Binding("x", "export_as", "Export as…", show=False),
-        Binding("j", "scroll(1)", "Down", show=False),
-        Binding("k", "scroll(-1)", "Up", show=False),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q,escape", "back", "Back"),
+        Binding("n", "step(1)", "Next change", id="diff.next"),
+        Binding("p", "step(-1)", "Prev change", show=False, id="diff.previous"),
+        Binding("t,s", "toggle_mode", "Inline/side", id="diff.side_by_side"),
+        Binding("o", "toggle_changes_only", "Changes only", id="diff.changes_only"),
+        Binding("right_square_bracket", "pair(1)", "Next pair", id="diff.next_pair"),
+        Binding("left_square_bracket", "pair(-1)", "Prev pair", show=False, id="diff.prev_pair"),
+        Binding("c", "toggle_cosmetic", "Cosmetic", show=False, id="diff.cosmetic"),
+        Binding("f", "filter", "Filter", id="diff.filter"),
+        Binding("slash", "find", "Find", id="diff.find"),
+        Binding("y", "copy('new')", "Copy sentence", show=False, id="diff.copy"),
+        Binding("Y", "copy('both')", "Copy old and new", show=False, id="diff.copy_both"),
+        Binding("a", "copy('advisory')", "Copy advisory", show=False, id="diff.copy_advisory"),
+        Binding("e", "export('pair')", "Export", id="diff.export"),
+        Binding("E", "export('history')", "Export history", show=False, id="diff.export_history"),
+        Binding("x", "export_as", "Export as…", show=False, id="diff.export_as"),
+        Binding("j", "scroll(1)", "Down", show=False, id="diff.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="diff.up"),
+        Binding("question_mark", "app.help", "Help", id="diff.help"),
+        Binding("q,escape", "back", "Back", id="diff.back"),
     ]
 
     def __init__(
-        self,
-        story_key: str,
-        old: int | None,
-        new: int,
-        numbers: list[int],
-        *,
-        search: str = "",
+        self, desk: Desk, story_key: str, old: int | None, new: int, *, search: str = ""
     ) -> None:
-        super().__init__()
+        super().__init__(desk)
         self.story_key = story_key
         self.old = old
         self.new = new
-        self.numbers = numbers
         self.search = search
+        self.numbers: list[int] = []  # the story's version numbers, once read
         # The story's documents and change logs seen so far: a pair switch reads no database
         # when the neighbours were fetched in the background after the last one.
         self.documents: dict[int, Document] = {}
@@ -77,26 +77,55 @@ class DiffScreen(WirediffScreen):
 
     def on_mount(self) -> None:
         self.query_one("#find", Input).display = False
-        self.load()
         view = self.query_one(DiffView)
+        choices = self.desk.diff
+        view.side_by_side = choices.side_by_side
+        view.changes_only = choices.changes_only
+        view.show_cosmetic = choices.show_cosmetic
         self.set_focus(view)
-        if self.search:
-            self.call_after_refresh(self._find, self.search)
+        self.load()
+
+    @property
+    def pair(self) -> Pair:
+        """The versions compared; version 1 alone is compared with itself."""
+        return (self.old if self.old is not None else self.new, self.new)
 
     def load(self) -> None:
-        """Show the pair; version 1 alone is shown as it reads, with no changes."""
-        old = self.old if self.old is not None else self.new
-        changelog = self.changelogs.get((old, self.new))
-        if changelog is None:
-            compared = self.wirediff.archive.compare_with_documents(self.story_key, old, self.new)
-            self._keep(*_by_pair({(old, self.new): compared}))
-            changelog = compared[0]
+        """Show the pair at once when it was fetched before, else read it in a worker."""
+        if self.pair in self.changelogs and self.numbers:
+            self._show()
+            return
+        self.query_one(DiffView).loading = True
+        self._read(self.pair)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pair", name="Comparing")
+    def _read(self, pair: Pair) -> None:
+        archive = self.desk.archive
+        numbers = [row.number for row in archive.versions(self.story_key)]
+        compared = archive.compare_with_documents(self.story_key, *pair)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._arrived, numbers, pair, compared)
+
+    def _arrived(self, numbers: list[int], pair: Pair, compared: Compared) -> None:
+        self.numbers = numbers
+        self._keep({pair: compared})
+        if pair == self.pair:
+            self._show()
+
+    def _show(self) -> None:
+        old, new = self.pair
         view = self.query_one(DiffView)
-        view.show(changelog, self.documents[old], self.documents[self.new])
-        self.title = changelog.story_title or self.story_key
-        self.sub_title = f"v{old} → v{self.new}" if self.old is not None else f"v{self.new}"
-        self.draw_status("first version: nothing to compare" if self.old is None else "")
-        self.call_after_refresh(self._prefetch)
+        view.loading = False
+        view.show(self.changelogs[old, new], self.documents[old], self.documents[new])
+        self.title = view.changelog.story_title or self.story_key
+        self.sub_title = f"v{old} → v{new}" if self.old is not None else f"v{new}"
+        self.draw_status(
+            "first version: nothing to compare, v: full text" if self.old is None else ""
+        )
+        if self.search:
+            self._find(self.search)
+            self.search = ""
+        self._prefetch()
 
     def _neighbours(self) -> list[Pair]:
         """The pairs `[` and `]` lead to from here, not fetched yet."""
@@ -111,20 +140,21 @@ class DiffScreen(WirediffScreen):
     def _prefetch(self) -> None:
         pairs = self._neighbours()
         if pairs:
-            self.run_worker(
-                partial(self._fetch, pairs), thread=True, exclusive=True, group="prefetch"
-            )
+            self._fetch(pairs)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="prefetch", name="Prefetching")
     def _fetch(self, pairs: list[Pair]) -> None:
-        """In a thread: the neighbouring pairs' change logs and documents, handed to the screen."""
-        archive = self.wirediff.archive
+        """The neighbouring pairs' change logs and documents, handed to the screen."""
+        archive = self.desk.archive
         compared = {pair: archive.compare_with_documents(self.story_key, *pair) for pair in pairs}
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._keep, *_by_pair(compared))
+            self.app.call_from_thread(self._keep, compared)
 
-    def _keep(self, changelogs: dict[Pair, ChangeLog], documents: dict[int, Document]) -> None:
-        self.changelogs.update(changelogs)
-        self.documents.update(documents)
+    def _keep(self, compared: dict[Pair, Compared]) -> None:
+        for (old, new), (changelog, old_document, new_document) in compared.items():
+            self.changelogs[old, new] = changelog
+            self.documents[old] = old_document
+            self.documents[new] = new_document
 
     def draw_status(self, note: str = "") -> None:
         view = self.query_one(DiffView)
@@ -133,9 +163,12 @@ class DiffScreen(WirediffScreen):
             hidden_cosmetic=view.hidden_cosmetic(),
             only=view.only,
             side_by_side=view.side_by_side,
+            changes_only=view.changes_only,
         )
         where, total = view.position()
-        status = Text(f" change {where} of {total}" if where else f" {total} changes", "bold")
+        status = Text(
+            f" change {where} of {total}" if where else f" {plural(total, 'change')}", "bold"
+        )
         if view.current is not None and where:
             change = view.changelog.changes[view.current]
             status.append(f" · {change.kind} · {change.section}")
@@ -157,14 +190,21 @@ class DiffScreen(WirediffScreen):
 
     def action_toggle_mode(self) -> None:
         view = self.query_one(DiffView)
-        view.side_by_side = not view.side_by_side
+        view.side_by_side = self.desk.diff.side_by_side = not view.side_by_side
+        view.redraw()
+        view.reveal_current()
+        self.draw_status()
+
+    def action_toggle_changes_only(self) -> None:
+        view = self.query_one(DiffView)
+        view.changes_only = self.desk.diff.changes_only = not view.changes_only
         view.redraw()
         view.reveal_current()
         self.draw_status()
 
     def action_toggle_cosmetic(self) -> None:
         view = self.query_one(DiffView)
-        view.show_cosmetic = not view.show_cosmetic
+        view.show_cosmetic = self.desk.diff.show_cosmetic = not view.show_cosmetic
         view.redraw()
         self.draw_status()
 
@@ -186,8 +226,6 @@ class DiffScreen(WirediffScreen):
             view.scroll_up(animate=False)
 
     def action_filter(self) -> None:
-        from tui.screens.filter import FilterScreen
-
         view = self.query_one(DiffView)
 
         def chosen(only: str | None) -> None:
@@ -208,40 +246,78 @@ class DiffScreen(WirediffScreen):
         self._find(event.value.strip())
 
     def _find(self, words: str) -> None:
+        """New words: the first paragraph holding them from here; the same: the next, wrapping."""
         view = self.query_one(DiffView)
-        found = view.find(words)
-        if words and not found:
-            self.draw_status(f"“{words}” is not in these two versions")
-        elif words:
-            times = f"{found} time{'s' if found != 1 else ''}"
-            self.draw_status(f"found “{words}” {times} · enter: next paragraph")
-        else:
+        found = view.find_next() if words and words == view.search else view.find(words)
+        if not words:
             self.draw_status()
+        elif found is None:
+            self.draw_status(f"“{words}” is not in these two versions")
+        else:
+            wrapped = " · wrapped to the top" if found.wrapped else ""
+            self.draw_status(
+                f"“{words}”: paragraph {found.position} of {found.paragraphs} holding it "
+                f"({plural(found.times, 'time')}) · enter: next{wrapped}"
+            )
 
     @on(DiffView.CurrentChanged)
     def _clicked(self) -> None:
         self.draw_status()
 
+    # Clipboard
+
+    def action_copy(self, what: str) -> None:
+        """The current change's sentence, its old and new text, or the pair's advisory line."""
+        view = self.query_one(DiffView)
+        if what == "advisory":
+            line = advisory_line(view.changelog, view.old_doc, view.new_doc)
+            if not line:
+                self.notify("Nothing changed: no advisory line to copy.", title="Clipboard")
+                return
+            self.app.copy_to_clipboard(line)
+            self.notify("Copied the advisory line.", title="Clipboard")
+            return
+        if view.current is None:
+            self.notify("Pick a change first: n moves to the next one.", title="Clipboard")
+            return
+        change = view.changelog.changes[view.current]
+        old, new = " ".join(change.old), " ".join(change.new)
+        if what == "both":
+            text = f"Old: {old}\nNew: {new}"
+        else:
+            text = old if change.kind is ChangeKind.REMOVED else new
+        self.app.copy_to_clipboard(text)
+        said = "old and new text" if what == "both" else "sentence"
+        self.notify(f"Copied the {said} of change {view.position()[0]}.", title="Clipboard")
+
     # Export
 
-    def action_export(self, scope: Scope, fmt: Format = "markdown") -> None:
-        """Write this pair or the whole history to a new file here, in a thread."""
+    def action_export(
+        self, scope: Scope, fmt: Format = "markdown", folder: Path | None = None
+    ) -> None:
+        """Write this pair or the whole history to a new file, in a thread."""
         if len(self.numbers) < 2:
             self.notify("One version only: nothing to export.", title="Export")
             return
         if scope == "pair" and self.old is None:
             self.notify("Version 1 alone: pick a pair to export, or E for the history.")
             return
-        self.run_worker(partial(self._export, scope, fmt), thread=True, group="export")
-
-    def _export(self, scope: Scope, fmt: Format) -> None:
         pair = (self.old, self.new) if scope == "pair" and self.old is not None else None
+        self._export(scope, fmt, pair, folder or self.desk.export_dir)
+
+    @work(thread=True, exit_on_error=False, group="export", name="Export")
+    def _export(self, scope: Scope, fmt: Format, pair: Pair | None, folder: Path) -> None:
+        exported = self.desk.archive.export(self.story_key, fmt, pair=pair)
         try:
-            exported = self.wirediff.archive.export(self.story_key, fmt, pair=pair)
-            path = write_new(Path.cwd(), exported.filename, exported.text)
-        except (WirediffError, OSError) as exc:
+            path = write_new(folder, exported.filename, exported.text)
+        except OSError as error:
             self.app.call_from_thread(
-                self.notify, str(exc), title="Export failed", severity="error", markup=False
+                self.notify,
+                written_words(error, folder),
+                title="Export failed",
+                severity="error",
+                markup=False,
+                timeout=10,
             )
             return
         what = f"{FORMAT_NAMES[fmt]}, {SCOPE_NAMES[scope]}"
@@ -254,16 +330,20 @@ class DiffScreen(WirediffScreen):
         )
 
     def action_export_as(self) -> None:
-        def chosen(choice: Choice | None) -> None:
+        def chosen(choice: ExportChoice | None) -> None:
             if choice is not None:
-                self.action_export(*choice)
+                self.action_export(choice.scope, choice.format, choice.folder)
 
-        self.app.push_screen(ExportScreen(), chosen)
+        self.app.push_screen(ExportScreen(self.desk.export_dir), chosen)
 
-    def export_commands(self) -> Iterator[tuple[str, Callable[[], None]]]:
-        """ "Export pair as HTML"… for the command palette."""
+    def commands(self) -> Iterable[SystemCommand]:
+        """ "Export pair as HTML"… to the export folder, for the command palette."""
         for title, (scope, fmt) in choices():
-            yield title, partial(self.action_export, scope, fmt)
+            yield SystemCommand(
+                title,
+                f"Write it to {self.desk.export_dir}",
+                partial(self.action_export, scope, fmt),
+            )
 
     def action_back(self) -> None:
         """Close the find box if it is open, else go back to the story."""
@@ -273,16 +353,3 @@ class DiffScreen(WirediffScreen):
             self.set_focus(self.query_one(DiffView))
             return
         self.app.pop_screen()
-
-
-def _by_pair(
-    compared: dict[Pair, tuple[ChangeLog, Document, Document]],
-) -> tuple[dict[Pair, ChangeLog], dict[int, Document]]:
-    """Change logs by pair and documents by version number, as the screen caches them."""
-    changelogs = {pair: changelog for pair, (changelog, _, _) in compared.items()}
-    documents = {
-        number: document
-        for (old, new), (_, old_document, new_document) in compared.items()
-        for number, document in ((old, old_document), (new, new_document))
-    }
-    return changelogs, documents

@@ -1,4 +1,5 @@
-"""The keys of the screen underneath, and what the marks in a diff mean."""
+"""The keys of the screen underneath (as remapped in the config file), and what the marks
+in a diff mean."""
 
 from __future__ import annotations
 
@@ -12,20 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.keys import key_actions
 from tui.text import DELETED, INSERTED, KIND_BADGE, TAG_BADGE, badge
-
-KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "enter": "Enter",
-    "escape": "Esc",
-}
-
-
-def key_label(keys: str) -> str:
-    return " ".join(KEY_NAMES.get(key, key) for key in keys.split(","))
 
 
 def legend() -> Text:
@@ -48,23 +37,23 @@ def legend() -> Text:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "app.pop_screen", "Close")
+        Binding("escape,q,question_mark,f1", "app.pop_screen", "Close", id="help.close")
     ]
 
     def __init__(self, under: Screen[object]) -> None:
         super().__init__()
         self.under = under
+        self.actions = key_actions(under)  # now: once this screen is up, its keys are active
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for binding in self.under.BINDINGS:
-            if isinstance(binding, Binding):
-                table.add_row(key_label(binding.key), binding.description)
-        table.add_row("ctrl+p", "Command palette: every action, and the theme")
-        table.add_row("ctrl+t", "Dark / light theme")
+        for action in self.actions:
+            table.add_row(action.keys, action.description)
+        table.add_row("^p", "Command palette: every action with its key, and the theme")
+        title = self.under.title or "this screen"
         with VerticalScroll(id="help-box"):
-            yield Static(Text("Keys on this screen", "bold"))
+            yield Static(Text.assemble(("Keys on ", "bold"), (str(title), "bold italic")))
             yield Static(table)
             yield Static(legend())

@@ -2,57 +2,88 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
+from tui.desk import Desk
+from tui.messages import OpenSearchHit
 from tui.screens.base import WirediffScreen
 from tui.text import plain, relative_time
 from tui.widgets.row_table import RowTable
+from versions.editorial import plural
+from versions.service import SearchHit
 
-if TYPE_CHECKING:
-    from versions.service import SearchHit
+
+def column_widths(width: int) -> list[tuple[str, str, int]]:
+    """Story and Where share what the version and time columns leave, Where a little more."""
+    fixed = 8 + 10 + 2 * 5 + 2
+    room = max(40, width - fixed)
+    story = room * 2 // 5
+    return [
+        ("Story", "title", story),
+        ("First in", "version", 8),
+        ("Updated", "updated", 10),
+        ("Where", "snippet", room - story),
+    ]
+
+
+class HitTable(RowTable):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="search.open"),
+    ]
 
 
 class SearchScreen(WirediffScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_input", "New search"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("slash", "focus_input", "New search", id="search.new"),
+        Binding("question_mark", "app.help", "Help", id="search.help"),
+        Binding("q,escape", "app.pop_screen", "Back", id="search.back"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
         self.hits: list[SearchHit] = []
         self.words = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Words to find in any version of any story, then Enter", id="words")
-        yield RowTable(id="hits")
+        yield HitTable(id="hits")
         yield Static(id="search-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "Search the archive"
         table = self.query_one("#hits", DataTable)
-        table.add_column("Story", key="title")
-        table.add_column("First in", key="version")
-        table.add_column("Updated", key="updated")
-        table.add_column("Where", key="snippet")
+        for label, key, width in column_widths(self.app.size.width):
+            table.add_column(label, key=key, width=width)
         self.set_focus(self.query_one("#words", Input))
 
     @on(Input.Submitted, "#words")
-    def _search(self, event: Input.Submitted) -> None:
+    def _submitted(self, event: Input.Submitted) -> None:
         self.words = event.value.strip()
-        self.hits = self.wirediff.archive.search(self.words) if self.words else []
+        if self.words:
+            self.query_one("#hits", DataTable).loading = True
+            self._search(self.words)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="Searching")
+    def _search(self, words: str) -> None:
+        hits = self.desk.archive.search(words)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, words, hits)
+
+    def _show(self, words: str, hits: list[SearchHit]) -> None:
+        self.hits = hits
         table = self.query_one("#hits", DataTable)
+        table.loading = False
         table.clear()
-        now = self.wirediff.now()
+        now = self.desk.now()
         for number, hit in enumerate(self.hits):
             table.add_row(
                 plain(hit.title),
@@ -61,8 +92,10 @@ class SearchScreen(WirediffScreen):
                 plain(hit.snippet, "dim"),
                 key=str(number),
             )
-        status = Text(f" {len(self.hits)} stories contain “")
-        status.append_text(plain(self.words, "bold"))
+        status = Text(
+            f" {plural(len(hits), 'story')} {'contains' if len(hits) == 1 else 'contain'} “"
+        )
+        status.append_text(plain(words, "bold"))
         status.append("” · Enter opens the version where they first appeared")
         self.query_one("#search-status", Static).update(status)
         if self.hits:
@@ -73,13 +106,5 @@ class SearchScreen(WirediffScreen):
 
     @on(DataTable.RowSelected, "#hits")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.diff import DiffScreen
-        from tui.screens.story import StoryScreen
-
         hit = self.hits[event.cursor_row]
-        numbers = [row.number for row in self.wirediff.archive.versions(hit.story_key)]
-        old = hit.version - 1 if hit.version > 1 else None
-        self.app.push_screen(StoryScreen(hit.story_key, select=hit.version))
-        self.app.push_screen(
-            DiffScreen(hit.story_key, old, hit.version, numbers, search=self.words)
-        )
+        self.post_message(OpenSearchHit(hit.story_key, hit.version, self.words))

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal
+from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
+from tui.desk import Desk
+from tui.messages import ArchiveChanged, OpenSearch, OpenStory
 from tui.screens.base import WirediffScreen
 from tui.text import badge, counts_text, plain, relative_time, tag_words
 from tui.widgets.row_table import RowTable
+from versions.editorial import plural
 from versions.model import Status
-
-if TYPE_CHECKING:
-    from versions.service import StoryRow
+from versions.service import StoryRow
 
 PAGE = 100
+KEY_COLUMNS = 140  # the story key gets a column from this width; narrower, the headline has it
+
+Order = Literal["updated", "title"]
 
 
 def story_cells(row: StoryRow, updated: str) -> tuple[Text, Text, str, Text, Text]:
@@ -37,20 +43,49 @@ def story_cells(row: StoryRow, updated: str) -> tuple[Text, Text, str, Text, Tex
     return title, Text(str(row.versions), justify="right"), updated, latest, plain(row.key, "dim")
 
 
-class StoriesScreen(WirediffScreen):
+def column_widths(width: int) -> list[tuple[str, str, int]]:
+    """(label, key, width) per column; the headline takes what the others leave."""
+    latest = 18 if width < 100 else 26
+    columns = [
+        ("Vers", "versions", 4),
+        ("Updated", "updated", 10),
+        ("Latest change", "latest", latest),
+    ]
+    if width >= KEY_COLUMNS:
+        columns.append(("Key", "key", 34))
+    # each cell has one column of padding either side; the scrollbar takes two
+    fixed = sum(w for _, _, w in columns) + 2 * (len(columns) + 1) + 2
+    return [("Headline", "title", max(20, width - fixed)), *columns]
+
+
+@dataclass(frozen=True)
+class Page:
+    """Stories read in a worker, for the screen to show."""
+
+    rows: list[StoryRow]
+    total: int | None  # None: a further page of the same list
+    keep: str | None = None
+
+
+class StoryTable(RowTable):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_story", "Open", show=True),
-        Binding("slash", "filter", "Filter"),
-        Binding("o", "toggle_order", "Sort"),
-        Binding("s", "search", "Search archive"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("enter", "select_cursor", "Open", id="stories.open"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.order: Literal["updated", "title"] = "updated"
+
+class StoriesScreen(WirediffScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter", id="stories.filter"),
+        Binding("o", "toggle_order", "Sort", id="stories.sort"),
+        Binding("s", "search", "Search archive", id="stories.search"),
+        Binding("question_mark", "app.help", "Help", id="stories.help"),
+        Binding("q", "app.quit", "Quit", id="stories.quit"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="stories.clear_filter"),
+    ]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
+        self.order: Order = "updated"
         self.match: str | None = None
         self.rows: list[StoryRow] = []
         self.total = 0
@@ -59,59 +94,74 @@ class StoriesScreen(WirediffScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder="Filter stories by headline or key (/)", id="filter")
-        yield RowTable(id="stories")
+        yield StoryTable(id="stories")
+        yield Static(id="stories-hint")
         yield Static(id="stories-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = "wirediff"
         table = self.query_one("#stories", DataTable)
-        width = self.app.size.width
-        show_key = width >= 120
-        fixed = 4 + 10 + 26 + (40 if show_key else 0) + 2 * (4 + show_key) + 2
-        table.add_column("Headline", key="title", width=max(24, width - fixed))
-        table.add_column("Vers", key="versions", width=4)
-        table.add_column("Updated", key="updated", width=10)
-        table.add_column("Latest change", key="latest", width=26)
-        if show_key:
-            table.add_column("Key", key="key", width=40)
+        for label, key, width in column_widths(self.app.size.width):
+            table.add_column(label, key=key, width=width)
+        self.query_one("#stories-hint").display = False
+        self.set_focus(table)  # before it shows it is loading: a loading widget takes no focus
         self.load()
-        self.set_focus(table)
 
     # Loading
 
     def load(self, keep: str | None = None) -> None:
         """(Re)load from the top, enough rows to keep the reader's place, plus a page."""
-        archive = self.wirediff.archive
+        self.query_one("#stories", DataTable).loading = True
+        wanted = max(PAGE, len(self.rows) + (PAGE if keep else 0))
+        self._read(self.order, self.match, wanted, keep)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stories", name="Listing stories")
+    def _read(self, order: Order, match: str | None, wanted: int, keep: str | None) -> Page:
+        archive = self.desk.archive
+        rows = archive.stories(order=order, match=match, limit=wanted)
+        page = Page(rows, archive.story_count(match), keep)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, page)
+        return page
+
+    def _show(self, page: Page) -> None:
         table = self.query_one("#stories", DataTable)
+        table.loading = False
         old_row = table.cursor_row
         old_scroll = table.scroll_y
-        wanted = max(PAGE, len(self.rows) + (PAGE if keep else 0))
-        self.rows = archive.stories(order=self.order, match=self.match, limit=wanted)
-        self.total = archive.story_count(self.match)
+        self.rows = page.rows
+        self.total = page.total or 0
         table.clear()
         self._add_rows(self.rows)
-        if keep is not None:
+        if page.keep is not None:
             keys = [row.key for row in self.rows]
-            if keep in keys:
-                new_row = keys.index(keep)
+            if page.keep in keys:
+                new_row = keys.index(page.keep)
                 table.move_cursor(row=new_row, animate=False, scroll=False)
                 table.scroll_to(y=max(0, old_scroll + new_row - old_row), animate=False)
         self._show_status()
 
     def _add_rows(self, rows: list[StoryRow]) -> None:
         table = self.query_one("#stories", DataTable)
-        now = self.wirediff.now()
+        now = self.desk.now()
         for row in rows:
             cells = story_cells(row, relative_time(row.last_update, now))
             table.add_row(*cells[: len(table.columns)], key=row.key)
 
     def _load_more(self) -> None:
-        if len(self.rows) >= self.total:
+        if len(self.rows) < self.total:
+            self._read_more(self.order, self.match, len(self.rows))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="more", name="Listing stories")
+    def _read_more(self, order: Order, match: str | None, offset: int) -> None:
+        more = self.desk.archive.stories(order=order, match=match, limit=PAGE, offset=offset)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_more, offset, more)
+
+    def _show_more(self, offset: int, more: list[StoryRow]) -> None:
+        if offset != len(self.rows):  # the list was reloaded meanwhile
             return
-        more = self.wirediff.archive.stories(
-            order=self.order, match=self.match, limit=PAGE, offset=len(self.rows)
-        )
         self.rows.extend(more)
         self._add_rows(more)
         self._show_status()
@@ -120,18 +170,30 @@ class StoriesScreen(WirediffScreen):
         order = "last update" if self.order == "updated" else "title"
         shown = f"{len(self.rows):,} of {self.total:,}" if self.total > len(self.rows) else ""
         filtered = f" matching “{self.match}”" if self.match else ""
-        stories = "story" if self.total == 1 else "stories"
-        status = Text(f" {self.total:,} {stories}{filtered} · sorted by {order}")
+        status = Text(f" {plural(self.total, 'story')}{filtered} · sorted by {order}")
         if shown:
             status.append(f" · {shown} loaded", "dim")
         self.query_one("#stories-status", Static).update(status)
+        hint = self.query_one("#stories-hint", Static)
+        hint.display = self.total == 0
+        if self.total == 0 and self.match:
+            hint.update(Text("No story matches. Esc clears the filter.", "italic"))
+        elif self.total == 0:
+            text = Text("The archive is empty. Load wire stories from a shell:\n\n", "bold")
+            text.append("  wirediff ingest PATH", "bold cyan")
+            text.append("   files or folders of wire copy, ninjs, NewsML-G2, RSS\n")
+            text.append("  wirediff demo", "bold cyan")
+            text.append("          the bundled sample stories, in a fresh database\n")
+            text.append("  wirediff watch DIR", "bold cyan")
+            text.append("     follow a hot folder; new versions show here as they land")
+            hint.update(text)
 
     @on(DataTable.RowHighlighted, "#stories")
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= len(self.rows) - 20:
             self._load_more()
 
-    def refresh_rows(self) -> None:
+    def on_archive_changed(self, message: ArchiveChanged) -> None:
         """Reload in place after another process added versions."""
         table = self.query_one("#stories", DataTable)
         keep = self.rows[table.cursor_row].key if self.rows else None
@@ -153,18 +215,20 @@ class StoriesScreen(WirediffScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self._apply_filter()
+        if self._debounce is not None:
+            self._debounce.stop()
         self.set_focus(self.query_one("#stories", DataTable))
+        self._apply_filter()
 
     def action_filter(self) -> None:
         self.set_focus(self.query_one("#filter", Input))
 
     def action_clear_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
+        self.set_focus(self.query_one("#stories", DataTable))
         if filter_input.value:
             filter_input.value = ""
             self._apply_filter()
-        self.set_focus(self.query_one("#stories", DataTable))
 
     def action_toggle_order(self) -> None:
         self.order = "title" if self.order == "updated" else "updated"
@@ -180,17 +244,8 @@ class StoriesScreen(WirediffScreen):
 
     @on(DataTable.RowSelected, "#stories")
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open_story()
-
-    def action_open_story(self) -> None:
-        table = self.query_one("#stories", DataTable)
-        if not self.rows:
-            return
-        from tui.screens.story import StoryScreen
-
-        self.app.push_screen(StoryScreen(self.rows[table.cursor_row].key))
+        if self.rows:
+            self.post_message(OpenStory(self.rows[event.cursor_row].key))
 
     def action_search(self) -> None:
-        from tui.screens.search import SearchScreen
-
-        self.app.push_screen(SearchScreen())
+        self.post_message(OpenSearch())

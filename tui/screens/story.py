@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
+from tui.desk import Desk
+from tui.messages import ArchiveChanged, OpenDiff, OpenVersionText
 from tui.screens.base import WirediffScreen
 from tui.text import aware, badge, counts_text, plain, styled, tag_words
 from tui.widgets.row_table import RowTable
+from versions.editorial import plural
 from versions.model import Status
-
-if TYPE_CHECKING:
-    from versions.service import StoryRow, VersionRow
+from versions.service import StoryRow, VersionRow
 
 
 def advisory_cell(row: VersionRow, generated: str | None) -> Text:
@@ -57,18 +58,25 @@ def version_cells(
 NARROW = 100  # columns below which the timeline leaves the advisory to the detail line
 
 
-class StoryScreen(WirediffScreen):
+class VersionTable(RowTable):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "diff_previous", "Diff vs previous"),
-        Binding("a", "mark('A')", "Mark A (old)"),
-        Binding("b", "mark('B')", "Mark B (new)"),
-        Binding("d", "diff_marked", "Diff A→B"),
-        Binding("question_mark", "app.help", "Help"),
-        Binding("q,escape", "app.pop_screen", "Back"),
+        Binding("enter", "select_cursor", "Diff vs previous", id="story.diff_previous"),
     ]
 
-    def __init__(self, story_key: str, *, select: int | None = None) -> None:
-        super().__init__()
+
+class StoryScreen(WirediffScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "mark('A')", "Mark A (old)", id="story.mark_a"),
+        Binding("b", "mark('B')", "Mark B (new)", id="story.mark_b"),
+        Binding("d", "diff_marked", "Diff A→B", id="story.diff_marked"),
+        Binding("v", "full_text", "Full text", id="story.full_text"),
+        Binding("y", "copy_advisory", "Copy advisory", show=False, id="story.copy_advisory"),
+        Binding("question_mark", "app.help", "Help", id="story.help"),
+        Binding("q,escape", "app.pop_screen", "Back", id="story.back"),
+    ]
+
+    def __init__(self, desk: Desk, story_key: str, *, select: int | None = None) -> None:
+        super().__init__(desk)
         self.story_key = story_key
         self.story: StoryRow | None = None
         self.versions: list[VersionRow] = []
@@ -80,7 +88,7 @@ class StoryScreen(WirediffScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="story-head")
-        yield RowTable(id="versions")
+        yield VersionTable(id="versions")
         yield Static(id="version-detail")
         yield Static(id="story-hint")
         yield Footer(compact=True)
@@ -99,20 +107,47 @@ class StoryScreen(WirediffScreen):
             columns.append(("Advisory", "advisory", self.app.size.width - fixed - 7))
         for label, key, width in columns:
             table.add_column(label, key=key, width=width)
-        self.load()
-        if self.versions:
-            self.mark_b = self.versions[-1].number
-            self.mark_a = self.versions[-2].number if len(self.versions) > 1 else None
-        self.draw(select=self.select or (self.versions[-1].number if self.versions else None))
         self.set_focus(table)
-        self.call_after_refresh(self._generate_advisories)
+        table.loading = True
+        self._read()
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="story", name="Reading the story")
+    def _read(self, arrived: list[int] | None = None) -> None:
+        archive = self.desk.archive
+        story = archive.story(self.story_key)
+        versions = archive.versions(self.story_key)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, story, versions, arrived)
+
+    def _show(self, story: StoryRow, versions: list[VersionRow], arrived: list[int] | None) -> None:
+        """The first time, mark the latest against the one before; later, keep the marks."""
+        first = self.story is None
+        keep = self.select if first else self.highlighted()
+        self.story, self.versions = story, versions
+        self.query_one("#versions", DataTable).loading = False
+        if first and versions:
+            self.mark_b = versions[-1].number
+            self.mark_a = versions[-2].number if len(versions) > 1 else None
+        self.draw(select=keep or (versions[-1].number if versions and first else None))
+        if arrived and self.mark_b is not None:
+            names = ", ".join(f"v{number}" for number in arrived)
+            self.notify(
+                f"{names} arrived; your marks stay A=v{self.mark_a} B=v{self.mark_b}",
+                title=story.title[:60],
+                markup=False,
+            )
+        self._generate_advisories()
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="advisories",
+        name="Writing advisory lines",
+    )
     def _generate_advisories(self) -> None:
-        """After the timeline is painted: a comparison per version, in a thread."""
-        self.run_worker(self._advisories, thread=True, exclusive=True, group="advisories")
-
-    def _advisories(self) -> None:
-        generated = self.wirediff.archive.advisories(self.story_key)
+        """After the timeline is shown: a comparison per version, so it comes last."""
+        generated = self.desk.archive.advisories(self.story_key)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_advisories, generated)
 
@@ -126,16 +161,11 @@ class StoryScreen(WirediffScreen):
                 )
         self._show_detail()
 
-    def load(self) -> None:
-        archive = self.wirediff.archive
-        self.story = archive.story(self.story_key)
-        self.versions = archive.versions(self.story_key)
-
     def draw(self, select: int | None = None) -> None:
         table = self.query_one("#versions", DataTable)
         keep = select if select is not None else self.highlighted()
         table.clear()
-        today = aware(self.wirediff.now()).date()
+        today = aware(self.desk.now()).date()
         narrow = self.app.size.width < NARROW
         for row in self.versions:
             mark = "A" if row.number == self.mark_a else "B" if row.number == self.mark_b else ""
@@ -159,13 +189,13 @@ class StoryScreen(WirediffScreen):
             head.append_text(badge("WITHDRAWN", "bold white on red"))
             head.append(" ")
         head.append_text(plain(story.title, "bold"))
-        head.append(f"\n{story.key} · {story.versions} versions", "dim")
+        head.append(f"\n{story.key} · {plural(story.versions, 'version')}", "dim")
         self.query_one("#story-head", Static).update(head)
         hint = Text(" A=")
         hint.append(f"v{self.mark_a}" if self.mark_a else "–", "bold")
         hint.append(" B=")
         hint.append(f"v{self.mark_b}" if self.mark_b else "–", "bold")
-        hint.append(" · a/b: mark · d: diff A→B · enter: vs previous")
+        hint.append(" · a/b: mark · d: diff A→B · enter: vs previous · v: full text")
         self.query_one("#story-hint", Static).update(hint)
 
     def highlighted(self) -> int | None:
@@ -206,29 +236,35 @@ class StoryScreen(WirediffScreen):
 
     def action_diff_previous(self) -> None:
         number = self.highlighted()
-        if number is None:
-            return
-        self.open_diff(number - 1 if number > 1 else None, number)
+        if number is not None:
+            self.post_message(OpenDiff(self.story_key, number - 1 if number > 1 else None, number))
 
     def action_diff_marked(self) -> None:
         if self.mark_a is None or self.mark_b is None:
             self.notify("Mark two versions first: a on the old one, b on the new one.")
             return
-        self.open_diff(self.mark_a, self.mark_b)
+        self.post_message(OpenDiff(self.story_key, self.mark_a, self.mark_b))
 
-    def open_diff(self, old: int | None, new: int, search: str = "") -> None:
-        from tui.screens.diff import DiffScreen
+    def action_full_text(self) -> None:
+        number = self.highlighted()
+        if number is not None:
+            self.post_message(OpenVersionText(self.story_key, number))
 
-        numbers = [row.number for row in self.versions]
-        self.app.push_screen(DiffScreen(self.story_key, old, new, numbers, search=search))
+    def action_copy_advisory(self) -> None:
+        """The wire's advisory of the highlighted version, else the one wirediff wrote."""
+        number = self.highlighted()
+        row = next((r for r in self.versions if r.number == number), None)
+        if row is None:
+            return
+        line = row.advisory or self.generated.get(row.number)
+        if not line:
+            self.notify("No advisory line for this version yet.")
+            return
+        self.app.copy_to_clipboard(line)
+        self.notify(f"Copied the v{row.number} advisory line.", title="Clipboard")
 
-    def refresh_versions(self) -> None:
-        """Reload the timeline after another process added a version; keep the cursor."""
-        keep = self.highlighted()
-        latest_before = self.versions[-1].number if self.versions else None
-        self.load()
-        if self.mark_b == latest_before and self.versions:
-            self.mark_a = latest_before
-            self.mark_b = self.versions[-1].number
-        self.draw(select=keep)
-        self._generate_advisories()
+    def on_archive_changed(self, message: ArchiveChanged) -> None:
+        """Reload the timeline after another process added versions; keep cursor and marks."""
+        if self.story_key in message.story_keys:
+            arrived = [row.number for row in message.versions if row.story_key == self.story_key]
+            self._read(arrived)

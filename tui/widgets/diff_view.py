@@ -8,6 +8,7 @@ and moving to a change is a plain scroll to a known line.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
@@ -33,6 +34,17 @@ SEARCH_HIT = "black on yellow"
 GUTTER = 6  # paragraph number: "¶123"
 TOP_GUTTER = 10  # section name of a top-matter change: "HEADLINE"
 COLUMN_RULE = " │ "  # between the old and the new side
+CONTEXT = 1  # unchanged paragraphs shown whole either side of a change, changes only
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where find stopped: the `position`th of the `paragraphs` holding the words."""
+
+    position: int
+    paragraphs: int
+    times: int  # how often the words occur in what is shown
+    wrapped: bool = False  # went past the last paragraph back to the first
 
 
 class DiffView(ScrollView, can_focus=True):
@@ -55,7 +67,11 @@ class DiffView(ScrollView, can_focus=True):
         self.side_by_side = False
         self.show_cosmetic = False
         self.only: str | None = None  # a ChangeKind or Tag value, or None for every change
+        self.changes_only = False  # unchanged paragraphs away from a change folded to a line
         self.search = ""
+        self._found: list[int] = []  # blocks holding `search`, top to bottom
+        self._at: int | None = None  # index into `_found` of the block find last went to
+        self._times = 0  # occurrences of `search` in what is shown
         self.current: int | None = None  # index into ChangeLog.changes
         self._block_of: dict[int, int] = {}
         self._offsets: list[int] = []  # first line of each block; -1 when it has no lines
@@ -67,6 +83,7 @@ class DiffView(ScrollView, can_focus=True):
         self.numbering = Numbering.of(old_doc, new_doc)
         self.placement = layout(changelog, old_doc, new_doc)
         self.current = None
+        self._found, self._at = [], None
         self._block_of = {
             change: number
             for number, block in enumerate(self.placement.blocks, start=1)
@@ -100,9 +117,28 @@ class DiffView(ScrollView, can_focus=True):
 
     # Drawing
 
+    def _shown_whole(self) -> list[bool]:
+        """Per body block: shown in full, or (changes only) folded to one line."""
+        blocks = self.placement.blocks
+        if not self.changes_only:
+            return [True] * len(blocks)
+        changed = [
+            any(s.change is not None and self.is_visible(s.change) for s in block.segments)
+            for block in blocks
+        ]
+        near = [n for n, flag in enumerate(changed) if flag]
+        return [any(abs(n - m) <= CONTEXT for m in near) for n in range(len(blocks))]
+
     def redraw(self) -> None:
         current = self._block_of.get(self.current) if self.current is not None else None
-        blocks = [self._render_top(), *(self._render_block(b) for b in self.placement.blocks)]
+        whole = self._shown_whole()
+        blocks = [
+            self._render_top(),
+            *(
+                self._render_block(block) if shown else self._render_folded(block)
+                for block, shown in zip(self.placement.blocks, whole, strict=True)
+            ),
+        ]
         lines: list[Text] = []
         self._offsets = []
         for number, block in enumerate(blocks):
@@ -110,11 +146,18 @@ class DiffView(ScrollView, can_focus=True):
                 self._offsets.append(-1)
                 continue
             self._offsets.append(len(lines))
-            bar = Text("▌", "bold yellow") if number == current else Text(" ")
+            bar = Text(" ")
+            if number == current:
+                bar = Text("▌", "bold yellow")
+            elif self._at is not None and number == self._found[self._at]:
+                bar = Text("▌", SEARCH_HIT)
             lines.extend(Text.assemble(bar, line) for line in block)
             if number == 0:
                 lines.append(Text("─" * self._width(), "dim"))
-            lines.append(Text())
+            folded = number > 0 and not whole[number - 1]
+            next_folded = number < len(whole) and not whole[number]
+            if not (folded and next_folded):  # folded paragraphs sit line under line
+                lines.append(Text())
         self._lines = lines
         self._strips = {}
         self.virtual_size = Size(self._width() + 1, len(lines))
@@ -280,6 +323,15 @@ class DiffView(ScrollView, can_focus=True):
             return []
         return self._columns(self._gutter(block), [Text(" ").join(parts)], [width - 1])
 
+    def _render_folded(self, block: Block) -> list[Text]:
+        """An unchanged paragraph away from every change: its number and opening words."""
+        words = " ".join(s.text_new or s.text_old for s in block.segments if not s.ghost)
+        line = self._finish(plain(words, "dim"))
+        line.truncate(self._width() - GUTTER - 2, overflow="ellipsis")
+        gutter = self._gutter(block)
+        gutter.align("left", GUTTER)
+        return [Text.assemble(gutter, ("⋯ ", "dim"), line)]
+
     def _render_top(self) -> list[Text]:
         width = self._width() - TOP_GUTTER
         # the old side is narrower than the body's so the column rule lines up with it
@@ -350,24 +402,41 @@ class DiffView(ScrollView, can_focus=True):
         where = order.index(self.current) + 1 if self.current in order else 0
         return where, len(order)
 
-    def find(self, words: str) -> int:
-        """Highlight `words`, scroll to the next paragraph holding them; how many times they
-        occur in what is shown (0: not at all)."""
+    def find(self, words: str) -> Found | None:
+        """Highlight `words` and go to the first paragraph holding them from the top of the
+        view down, wrapping to the top; None when they are not in what is shown."""
         self.search = words
+        self._found, self._at = [], None
         self.redraw()
         if not words:
-            return 0
+            return None
         needle = words.casefold()
         blocks: list[Block | list[int]] = [self.placement.top, *self.placement.blocks]
         counts = [self._block_text(block).casefold().count(needle) for block in blocks]
-        starts = [self._offsets[n] for n, count in enumerate(counts) if count]
-        starts = [y for y in starts if y >= 0]
-        if not starts:
-            return 0
-        after = [y for y in starts if y > self.scroll_offset.y + 1]
-        target = after[0] if after else starts[0]
-        self.scroll_to(y=target, animate=False, immediate=True)
-        return sum(counts)
+        self._found = [n for n, count in enumerate(counts) if count and self._offsets[n] >= 0]
+        if not self._found:
+            return None
+        top = self.scroll_offset.y
+        below = [k for k, n in enumerate(self._found) if self._offsets[n] >= top]
+        self._times = sum(counts)
+        return self._go(below[0] if below else 0, self._times, wrapped=not below)
+
+    def find_next(self) -> Found | None:
+        """The next paragraph holding the words; after the last, the first again."""
+        if self._at is None:
+            return self.find(self.search)
+        at = 0 if self._at is None else self._at + 1
+        wrapped = at >= len(self._found)
+        return self._go(
+            at % len(self._found), self._times, wrapped=wrapped and len(self._found) > 1
+        )
+
+    def _go(self, at: int, times: int, *, wrapped: bool) -> Found:
+        self._at = at
+        self.redraw()
+        y = self._offsets[self._found[at]]
+        self.scroll_to(y=max(0, y - self.size.height // 3), animate=False, immediate=True)
+        return Found(at + 1, len(self._found), times, wrapped)
 
     def _block_text(self, block: Block | list[int]) -> str:
         """The words a reader sees in a block: the new text, the old where nothing replaced it."""

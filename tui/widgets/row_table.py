@@ -1,4 +1,7 @@
-"""A row-cursor DataTable where Home/End and j/k move the cursor, as editors expect."""
+"""A row-cursor DataTable where Home/End and j/k move the cursor, as editors expect.
+
+Each screen subclasses it to name what Enter does there, so the footer shows it.
+"""
 
 from __future__ import annotations
 

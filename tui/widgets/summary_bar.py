@@ -5,9 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.text import KIND_BADGE, TAG_BADGE, badge, kind_sign, plain
+from tui.text import KIND_BADGE, TAG_BADGE, badge, plain
+from versions.editorial import KIND_SIGN, counted_kinds
 from versions.export.layout import FLAGGED
-from versions.model import ChangeKind, ChangeLog, Tag
+from versions.model import ChangeLog, Tag
 
 
 def version_label(number: int | None, label: str | None) -> Text:
@@ -20,18 +21,20 @@ def version_label(number: int | None, label: str | None) -> Text:
 
 
 def summary_text(
-    changelog: ChangeLog, *, hidden_cosmetic: int, only: str | None, side_by_side: bool
+    changelog: ChangeLog,
+    *,
+    hidden_cosmetic: int,
+    only: str | None,
+    side_by_side: bool,
+    changes_only: bool = False,
 ) -> Text:
     text = version_label(changelog.old.version, changelog.old.label)
     text.append(" → ")
     text.append_text(version_label(changelog.new.version, changelog.new.label))
     text.append("  ")
-    summary = changelog.summary
-    for kind in ChangeKind:
-        count = summary[str(kind)]
-        if count:
-            text.append(f"{kind_sign(kind)}{count}", KIND_BADGE[kind][1])
-            text.append(" ")
+    for kind, count in counted_kinds(changelog.summary):
+        text.append(f"{KIND_SIGN[kind]}{count}", KIND_BADGE[kind][1])
+        text.append(" ")
     if not changelog.changes:
         text.append("no change ", "dim")
     tags = changelog.tag_counts()
@@ -47,15 +50,27 @@ def summary_text(
     if only:
         text.append(f" only: {only} (f) ", "bold reverse")
     text.append(" side by side " if side_by_side else " inline ", "dim")
+    if changes_only:
+        text.append(" changes only (o) ", "dim")
     return text
 
 
 class SummaryBar(Static):
     def show(
-        self, changelog: ChangeLog, *, hidden_cosmetic: int, only: str | None, side_by_side: bool
+        self,
+        changelog: ChangeLog,
+        *,
+        hidden_cosmetic: int,
+        only: str | None,
+        side_by_side: bool,
+        changes_only: bool,
     ) -> None:
         self.update(
             summary_text(
-                changelog, hidden_cosmetic=hidden_cosmetic, only=only, side_by_side=side_by_side
+                changelog,
+                hidden_cosmetic=hidden_cosmetic,
+                only=only,
+                side_by_side=side_by_side,
+                changes_only=changes_only,
             )
         )

@@ -1,0 +1,42 @@
+"""What every screen works with: the archive, the clock, the reader's settings and what the
+reader chose earlier in this session.  Handed to each screen by the app, so no screen
+imports the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from versions.service import Archive
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the UI takes from the user's config file (`versions.config`)."""
+
+    theme: str | None = None
+    keys: Mapping[str, str] = field(default_factory=dict)  # binding id → keys, "diff.next" → "n,j"
+    export_dir: Path | None = None  # None: the working directory
+
+
+@dataclass
+class DiffChoices:
+    """How the reader last looked at a diff; the next diff opens the same way."""
+
+    side_by_side: bool = False
+    changes_only: bool = False
+    show_cosmetic: bool = False
+
+
+@dataclass
+class Desk:
+    archive: Archive
+    now: Callable[[], datetime]
+    settings: Settings = field(default_factory=Settings)
+    diff: DiffChoices = field(default_factory=DiffChoices)
+
+    @property
+    def export_dir(self) -> Path:
+        return self.settings.export_dir or Path.cwd()
