@@ -90,6 +90,7 @@ class WirediffApp(App[None]):
             self.set_keymap(dict(settings.keys))
         if settings.theme in self.available_themes:
             self.theme = settings.theme
+        self._theme = self.theme  # the one the config file holds
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(StoriesScreen(self.desk))
         if self.watching:
@@ -99,7 +100,8 @@ class WirediffApp(App[None]):
         self._stop.set()
 
     def _theme_changed(self, theme: Theme) -> None:
-        if self.remember_theme is not None:
+        if self.remember_theme is not None and theme.name != self._theme:
+            self._theme = theme.name
             self.remember_theme(theme.name)
 
     def _watch(self) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.tui.sample_archive import NOW, load_samples
 
+from tests.tui.sample_archive import NOW, load_samples
 from tui.app import WirediffApp
 from versions.service import Archive
 

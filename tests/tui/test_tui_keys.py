@@ -8,7 +8,6 @@ import pytest
 
 from tests.tui.drive import (
     column,
-    notices,
     open_seed_diff,
     open_story,
     press,
@@ -166,9 +165,7 @@ async def test_e_exports_markdown_to_a_new_file_in_the_export_folder(
     from versions.service import Archive
 
     assert isinstance(archive, Archive)
-    app = WirediffApp(
-        archive, now=lambda: NOW, watch=False, settings=Settings(export_dir=tmp_path)
-    )
+    app = WirediffApp(archive, now=lambda: NOW, watch=False, settings=Settings(export_dir=tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
         await open_seed_diff(pilot, 1, 2)
         await press(pilot, "e", "e")

@@ -1,7 +1,7 @@
-"""How the main screens look on the samples, at 80×24 and 120×40, with time frozen.
+"""How the screens look on the samples, with time frozen, reached by keys as a person would.
 
-After a deliberate change to the screens (or to the diff engine's output on the
-samples), run `pytest tests/tui --snapshot-update` and look at the SVGs before keeping them.
+After a deliberate change to the screens (or to the diff engine's output on the samples),
+run `pytest tests/tui --snapshot-update`, then look at every changed SVG before keeping it.
 """
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.tui.sample_archive import NOW, seed_key
 from textual.pilot import Pilot
 
+from tests.tui.drive import open_seed_diff, open_story, press, settle
+from tests.tui.sample_archive import NOW
 from tui.app import WirediffApp
-from tui.screens.diff import DiffScreen
-from tui.screens.story import StoryScreen
 from versions.service import Archive
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -24,49 +23,65 @@ def make_app(archive: Archive) -> WirediffApp:
     return WirediffApp(archive, now=lambda: NOW, watch=False)
 
 
-async def open_seed(pilot: Pilot[Any]) -> None:
-    app = pilot.app
-    assert isinstance(app, WirediffApp)
-    key = seed_key(app.archive)
-    app.push_screen(StoryScreen(key))
-    await pilot.pause()
-
-
-async def open_seed_diff(pilot: Pilot[Any], *keys: str) -> None:
-    app = pilot.app
-    assert isinstance(app, WirediffApp)
-    key = seed_key(app.archive)
-    numbers = [v.number for v in app.archive.versions(key)]
-    app.push_screen(StoryScreen(key))
-    app.push_screen(DiffScreen(key, numbers[-2], numbers[-1], numbers))
-    await pilot.pause()
-    await pilot.press(*keys)
-    await pilot.pause()
-
-
 class TestStories:
-    @pytest.mark.parametrize("size", SIZES)
+    @pytest.mark.parametrize("size", [*SIZES, pytest.param((160, 40), id="160x40")])
     def test_stories(self, snap_compare: Any, archive: Archive, size: tuple[int, int]) -> None:
-        assert snap_compare(make_app(archive), terminal_size=size)
+        assert snap_compare(make_app(archive), terminal_size=size, run_before=settle)
+
+    def test_empty_archive_says_how_to_fill_it(self, snap_compare: Any, tmp_path: Any) -> None:
+        with Archive.open(f"sqlite:///{tmp_path / 'empty.db'}") as empty:
+            assert snap_compare(make_app(empty), terminal_size=(100, 24), run_before=settle)
 
 
 class TestStory:
     @pytest.mark.parametrize("size", SIZES)
     def test_timeline(self, snap_compare: Any, archive: Archive, size: tuple[int, int]) -> None:
-        assert snap_compare(make_app(archive), terminal_size=size, run_before=open_seed)
+        async def timeline(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await open_story(pilot, "missiles")
+
+        assert snap_compare(make_app(archive), terminal_size=size, run_before=timeline)
+
+    def test_full_text(self, snap_compare: Any, archive: Archive) -> None:
+        async def full_text(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await open_story(pilot, "missiles")
+            await press(pilot, "up", "v")
+
+        assert snap_compare(make_app(archive), terminal_size=(100, 40), run_before=full_text)
+
+    def test_raw_bytes(self, snap_compare: Any, archive: Archive) -> None:
+        async def raw(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await open_story(pilot, "missiles")
+            await press(pilot, "v", "r")
+
+        assert snap_compare(make_app(archive), terminal_size=(100, 30), run_before=raw)
 
 
 class TestDiff:
     @pytest.mark.parametrize("size", SIZES)
     def test_inline(self, snap_compare: Any, archive: Archive, size: tuple[int, int]) -> None:
         async def first_change(pilot: Pilot[Any]) -> None:
-            await open_seed_diff(pilot, "n")
+            await settle(pilot)
+            await open_seed_diff(pilot, 5, 6)
+            await press(pilot, "n")
 
         assert snap_compare(make_app(archive), terminal_size=size, run_before=first_change)
 
     @pytest.mark.parametrize("size", SIZES)
     def test_side_by_side(self, snap_compare: Any, archive: Archive, size: tuple[int, int]) -> None:
         async def side_by_side(pilot: Pilot[Any]) -> None:
-            await open_seed_diff(pilot, "t", "n")
+            await settle(pilot)
+            await open_seed_diff(pilot, 5, 6)
+            await press(pilot, "t", "n")
 
         assert snap_compare(make_app(archive), terminal_size=size, run_before=side_by_side)
+
+    def test_changes_only(self, snap_compare: Any, archive: Archive) -> None:
+        async def changes_only(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await open_seed_diff(pilot, 2, 3)
+            await press(pilot, "o")
+
+        assert snap_compare(make_app(archive), terminal_size=(120, 40), run_before=changes_only)

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from tests.tui.sample_archive import SAMPLES
 from textual.widgets import DataTable, Static
 
+from tests.tui.drive import cells, notices, press, settle
+from tests.tui.sample_archive import NOW, SAMPLES
 from tui.app import WirediffApp
+from tui.desk import Settings
 from tui.screens.diff import DiffScreen
 from tui.screens.export import ExportScreen
 from tui.screens.stories import StoriesScreen
@@ -41,28 +43,27 @@ def status(screen: DiffScreen) -> str:
     return str(screen.query_one("#diff-status", Static).render())
 
 
-def cells(table: DataTable[object], row: int) -> list[str]:
-    return [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_row_at(row)]
-
-
 def inserted_words(line: Text) -> list[str]:
     return [line.plain[s.start : s.end] for s in line.spans if str(s.style) == INSERTED]
 
 
 async def test_an_editor_walks_the_seed_story_with_the_keyboard(
-    app: WirediffApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    archive: Archive, tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)
+    settings = Settings(export_dir=tmp_path)
+    app = WirediffApp(archive, now=lambda: NOW, watch=False, settings=settings)
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
         # find the seed story by filtering the list
-        await pilot.press("slash", *"missiles", "enter")
+        await press(pilot, "slash", *"missiles", "enter")
         await pilot.pause(0.3)
+        await settle(pilot)
         stories = app.screen
         assert isinstance(stories, StoriesScreen)
         table = stories.query_one("#stories", DataTable)
         assert table.row_count == 1
         assert cells(table, 0)[0] == "Biden lets Ukraine strike deep into Russia with U.S. missiles"
-        await pilot.press("enter")
+        await press(pilot, "enter")
         await pilot.pause()
         story = app.screen
         assert isinstance(story, StoryScreen)
@@ -73,7 +74,7 @@ async def test_an_editor_walks_the_seed_story_with_the_keyboard(
         assert "Adds Russian missile report in paragraph 11" in cells(timeline, 2)[5]
 
         # v2 → v3: the Dnipro sentence, added to paragraph 11
-        await pilot.press("home", "down", "down", "enter")
+        await press(pilot, "home", "down", "down", "enter")
         await pilot.pause()
         diff = app.screen
         assert isinstance(diff, DiffScreen)
@@ -83,7 +84,7 @@ async def test_an_editor_walks_the_seed_story_with_the_keyboard(
         assert "+ added A U.S. official said on Thursday that Russia may have fired" in dnipro
 
         # v3 → v4: the ATACMS strike paragraph moved from 4 to 13, and a ghost where it was
-        await pilot.press("right_square_bracket")
+        await press(pilot, "right_square_bracket")
         moved = holding(view, "first long-range strike under the new policy")
         assert moved.startswith("¶13 ↕ moved from ¶4 ")
         shown = paragraphs(view)
@@ -92,7 +93,7 @@ async def test_an_editor_walks_the_seed_story_with_the_keyboard(
         )
 
         # v5 → v6: "A U.S. official" → "A senior U.S. official", tagged attribution
-        await pilot.press("right_square_bracket", "right_square_bracket")
+        await press(pilot, "right_square_bracket", "right_square_bracket")
         assert (diff.old, diff.new) == (5, 6)
         senior = holding(view, "senior U.S. official said on Thursday")
         assert senior.startswith("¶8 Moscow has vowed")
@@ -101,20 +102,20 @@ async def test_an_editor_walks_the_seed_story_with_the_keyboard(
         assert [w.strip() for w in inserted_words(line)] == ["senior"]
 
         # side by side: the old wording left, the new right, on one row
-        await pilot.press("t")
+        await press(pilot, "t")
         row = next(line.plain for line in view.lines if "senior U.S. official said" in line.plain)
         old_side, new_side = row.split("~ changed")
         assert "A U.S. official said on Thursday" in old_side
         assert "A senior U.S. official said on" in new_side
 
         # change to change
-        await pilot.press("n", "n")
+        await press(pilot, "n", "n")
         assert status(diff).startswith(" change 2 of ")
-        await pilot.press("p")
+        await press(pilot, "p")
         assert status(diff).startswith(" change 1 of ")
 
         # back to the timeline: v1 against the latest
-        await pilot.press("q", "home", "a", "end", "b", "d")
+        await press(pilot, "q", "home", "a", "end", "b", "d")
         await pilot.pause()
         diff = app.screen
         assert isinstance(diff, DiffScreen)
@@ -123,14 +124,11 @@ async def test_an_editor_walks_the_seed_story_with_the_keyboard(
         assert summary.startswith("v1 → v6 UPDATE 4")
 
         # and export it, as Markdown, then as HTML through the dialog
-        await pilot.press("e")
-        await app.workers.wait_for_complete()
-        await pilot.press("x")
+        await press(pilot, "e")
+        await press(pilot, "x")
         assert isinstance(app.screen, ExportScreen)
-        await pilot.press("down", "enter")  # "Export pair as HTML"
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        await press(pilot, "down", "enter")  # "Export pair as HTML"
+        messages = notices(app)
     markdown = next(tmp_path.glob("wirediff-*-v1-v6.md"))
     assert any(markdown.name in message for message in messages)
     text = markdown.read_text(encoding="utf-8")
@@ -155,7 +153,8 @@ async def test_the_timeline_shows_a_generated_advisory_when_the_wire_sent_none(
     assert advisory not in version_7 and added in version_7
     archive.ingest(version_7.encode(), source="v7.txt", story=key)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("enter")
+        await settle(pilot)
+        await press(pilot, "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         story = app.screen

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -33,10 +34,12 @@ class Filed:
     numbers: list[int]  # every version number of the story, for [ and ]
 
 
-def parsed_text(document: Document) -> Text:
+def parsed_text(document: Document) -> Table:
     """The parts of a version, each named; body paragraphs numbered as an editor counts them."""
     numbers = Numbering.of(document, document).new_numbers or {}
-    text = Text()
+    table = Table.grid(padding=(0, 1, 1, 0))
+    table.add_column(width=GUTTER - 1, style="dim", no_wrap=True)
+    table.add_column(ratio=1)
     for number, paragraph in enumerate(document.paragraphs, start=1):
         kind = paragraph.kind
         if kind is ParagraphKind.TEXT:
@@ -45,12 +48,9 @@ def parsed_text(document: Document) -> Text:
             label = "•"
         else:
             label = kind.upper()
-        text.append(f"{label:<{GUTTER}}", "dim")
         style = "bold" if kind in (ParagraphKind.HEADLINE, ParagraphKind.SUBHEAD) else ""
-        text.append_text(plain(paragraph.text, style))
-        text.append("\n\n")
-    text.rstrip()
-    return text
+        table.add_row(label, plain(paragraph.text, style))
+    return table
 
 
 def raw_text(raw: bytes, encoding: str) -> Text:
@@ -135,8 +135,7 @@ class VersionTextScreen(WirediffScreen):
             head.append(f" · {size:,} bytes as received", "dim")
             if row.item_index is not None:
                 head.append(f", item {row.item_index + 1} of the delivery", "dim")
-        head.append("   r: ", "dim")
-        head.append("parsed" if self.raw else "raw bytes", "dim bold")
+        head.append(" · r: " + ("parsed" if self.raw else "raw bytes"), "dim")
         self.query_one("#text-head", Static).update(head)
         body = (
             raw_text(filed.raw, filed.document.meta.encoding)
