@@ -111,8 +111,13 @@ class StoriesScreen(WirediffScreen):
     # Loading
 
     def load(self, keep: str | None = None) -> None:
-        """(Re)load from the top, enough rows to keep the reader's place, plus a page."""
-        self.query_one("#stories", DataTable).loading = True
+        """(Re)load from the top, enough rows to keep the reader's place, plus a page.
+
+        Only an empty list shows it is loading: a reload keeps the rows on screen, and the
+        keys working on them, until the new ones arrive."""
+        table = self.query_one("#stories", DataTable)
+        if table.row_count == 0:
+            table.loading = True
         wanted = max(PAGE, len(self.rows) + (PAGE if keep else 0))
         self._read(self.order, self.match, wanted, keep)
 
