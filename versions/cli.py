@@ -6,28 +6,22 @@ import importlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 import click
 from click.core import ParameterSource
 
-from versions import __version__, resources
+from versions import __version__
+from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.errors import WirediffError, printable
-from versions.export import Format, render
-from versions.service import (
-    DEFAULT_MAX_TAKE_SIZE,
-    Archive,
-    ChangeCounts,
-    IngestResult,
-    StoryRow,
-    check_story_key,
-    database_url,
-    input_files,
-    upgrade_database,
-)
+
+# The service (SQLAlchemy, the engine, the readers) is imported by the commands that
+# use it, so that --help, --version and completion start at once.
+if TYPE_CHECKING:
+    from versions.export import Format
+    from versions.service import Archive, ChangeCounts, IngestResult, StoryRow
 
 PROGRESS_MIN_FILES = 20
 FORMAT = click.option(
@@ -48,11 +42,43 @@ class Failure(click.ClickException):
 
 
 class Group(click.Group):
+    """Errors as one line; `watch` (feeds, hooks, the file watcher) imported when run."""
+
+    LAZY: ClassVar[dict[str, tuple[str, str]]] = {
+        "watch": (
+            "versions.watch.cli",
+            "Ingest files dropped into DIRs and items of feeds as they come, until Ctrl-C.",
+        ),
+    }
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except WirediffError as exc:
             raise Failure(str(exc)) from exc
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY and name not in self.commands:
+            module = importlib.import_module(self.LAZY[name][0])
+            self.add_command(module.watch_command, name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (
+                name,
+                self.LAZY[name][1]
+                if name in self.LAZY
+                else self.commands[name].get_short_help_str(limit=formatter.width - 6 - len(name)),
+            )
+            for name in self.list_commands(ctx)
+            if name in self.LAZY or not self.commands[name].hidden
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def _url(ctx: click.Context) -> str | None:
@@ -62,6 +88,8 @@ def _url(ctx: click.Context) -> str | None:
 
 def _open(ctx: click.Context, *, create: bool = False) -> Archive:
     """Read commands never create a database: a mistyped --db must not make one."""
+    from versions.service import Archive
+
     return Archive.open(
         _url(ctx), create=create, max_take_size=ctx.find_root().params["max_take_size"]
     )
@@ -86,6 +114,8 @@ def _size(ctx: click.Context, param: click.Parameter, value: str | int) -> int:
 
 
 def _run_tui(url: str | None) -> None:
+    from versions.service import Archive
+
     # The UI only reads: say so when there is no archive instead of making one.
     Archive.open(url, create=False).close()
     # Imported on demand: the other commands must start without loading Textual.
@@ -143,6 +173,8 @@ def ingest(
     One line per item: story key, version and counts, "unchanged" or "rejected: reason".
     Exit status 1 when any input was rejected.
     """
+    from versions.service import check_story_key, input_files
+
     if story is not None:
         check_story_key(story)
     files = input_files(paths)
@@ -266,6 +298,8 @@ def diff(
     if output_format == "json":
         click.echo(json.dumps(changes.to_dict(), ensure_ascii=False, indent=2))
         return
+    from versions.export import render
+
     fmt: Format = "text" if output_format == "text" else _EXPORT_FORMATS[output_format]
     documents = [(old_document, new_document)]
     text = render([changes], fmt, color=_use_color(color), documents=documents)
@@ -400,13 +434,19 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
     unless `wirediff --db URL demo` names the database on the command line (WIREDIFF_DB
     alone does not: a demo never fills the desk's own archive by accident).
     """
+    from versions import resources
+
     samples = resources.samples()
     if not samples.is_dir():
         raise WirediffError(f"this wirediff is incomplete (no samples at {samples}): reinstall it")
     named = ctx.find_root().get_parameter_source("db_url") is ParameterSource.COMMANDLINE
     url = _url(ctx) if named else None
     if url is None:
+        import tempfile
+
         url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='wirediff-demo-')) / 'wirediff.db'}"
+    from versions.service import Archive
+
     with Archive.open(url) as archive:
         results = list(archive.ingest_paths(demo_files()))
         rows = archive.stories()
@@ -426,6 +466,9 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
 
 def demo_files() -> list[Path]:
     """Plain wire text first, in file order (it carries no time of its own), then the rest."""
+    from versions import resources
+    from versions.service import input_files
+
     samples = resources.samples()
     structured = [samples / "formats", samples / "feeds"]
     return sorted(samples.glob("*/*.txt")) + [
@@ -455,6 +498,8 @@ def db() -> None:
 @click.pass_context
 def upgrade(ctx: click.Context) -> None:
     """Migrate the database to this wirediff's schema (alembic upgrade head)."""
+    from versions.service import database_url, upgrade_database
+
     upgrade_database(_url(ctx))
     click.echo(f"{database_url(_url(ctx))} is up to date")
 
@@ -462,9 +507,6 @@ def upgrade(ctx: click.Context) -> None:
 def main() -> NoReturn:
     cli.main(prog_name="wirediff")
     raise SystemExit(0)
-
-
-cli.add_command(importlib.import_module("versions.watch.cli").watch_command)
 
 
 if __name__ == "__main__":

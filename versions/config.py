@@ -14,6 +14,8 @@ from pathlib import Path
 from versions.errors import WirediffError
 
 CONFIG_ENV = "WIREDIFF_CONFIG"
+# No wire take comes near 10 MB; the engine's memory grows with the text.
+DEFAULT_MAX_TAKE_SIZE = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)

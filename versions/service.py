@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from versions import threading
 from versions.compare import compare as compare_documents
+from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.errors import (
     AmbiguousStory,
     RejectedInput,
@@ -206,7 +207,6 @@ class Export:
 
 
 STDIN = "-"
-DEFAULT_MAX_TAKE_SIZE = 10 * 1024 * 1024
 SNIPPET_CONTEXT = 60
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

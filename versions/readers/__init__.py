@@ -11,12 +11,7 @@ import json
 from versions.errors import RejectedInput
 from versions.model import Document
 from versions.readers.decode import decode
-from versions.readers.feed import read_feed
-from versions.readers.html import local_name
-from versions.readers.newsml import G2, read_newsml
-from versions.readers.ninjs import read_ninjs
 from versions.readers.wire import parse_wire
-from versions.readers.xmltree import parse_xml
 
 FEED_ROOTS = frozenset({"rss", "feed", "rdf"})
 
@@ -40,6 +35,14 @@ def read(data: bytes, source: str = "<input>") -> list[Document]:
 def _read_structured(
     data: bytes, text: str, start: str, source: str, encoding: str
 ) -> list[Document]:
+    # Loaded by the inputs that need them: feedparser and defusedxml cost more to
+    # import than a command that never reads a file takes to run.
+    from versions.readers.feed import read_feed
+    from versions.readers.html import local_name
+    from versions.readers.newsml import G2, read_newsml
+    from versions.readers.ninjs import read_ninjs
+    from versions.readers.xmltree import parse_xml
+
     if start in ("{", "["):
         try:
             value = json.loads(text)

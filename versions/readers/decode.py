@@ -10,8 +10,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from versions.errors import RejectedInput
 
 _BOMS = (
@@ -79,6 +77,8 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
         if _C1_BYTES.search(data):
             return data.decode("cp1252", errors="replace"), "cp1252"
         return data.decode("latin-1"), "latin-1"
+    from charset_normalizer import from_bytes  # only for text that is not UTF-8
+
     best = from_bytes(data).best()
     if best is not None:
         return str(best), best.encoding

@@ -11,7 +11,8 @@ from types import FrameType
 
 import click
 
-from versions.service import DEFAULT_MAX_TAKE_SIZE, Archive
+from versions.config import DEFAULT_MAX_TAKE_SIZE
+from versions.service import Archive
 from versions.watch.events import EventLog
 from versions.watch.feeds import DEFAULT_INTERVAL_S, FeedWatcher, check_url
 from versions.watch.folder import FolderWatcher
