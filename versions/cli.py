@@ -195,9 +195,13 @@ def _with_progress(files: list[str], archive: Archive, story: str | None) -> Ite
     if len(files) < PROGRESS_MIN_FILES or not sys.stderr.isatty():
         yield from archive.ingest_paths(files, story=story)
         return
-    with click.progressbar(files, label="ingesting", file=sys.stderr) as bar:
-        for path in bar:
-            yield from archive.ingest_paths([path], story=story)
+    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
+        source = None
+        for result in archive.ingest_paths(files, story=story):
+            if result.source != source:  # a file's items come together
+                source = result.source
+                bar.update(1)
+            yield result
 
 
 def _ingest_line(result: IngestResult) -> str:

@@ -6,12 +6,9 @@ SQL stays in `versions.store`.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import os
 import re
-import stat
-import sys
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,17 +19,16 @@ from typing import Any, Literal, Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from versions import threading
+from versions import intake, placement, story_match
 from versions.compare import compare as compare_documents
-from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.errors import (
     AmbiguousStory,
-    RejectedInput,
     UnknownStory,
     UnknownVersion,
     WirediffError,
 )
 from versions.export import Format, advisory_line, render, safe_filename
+from versions.intake import STDIN
 from versions.model import (
     ChangeKind,
     ChangeLog,
@@ -44,11 +40,10 @@ from versions.model import (
     Status,
     VersionRef,
 )
-from versions.normalise import sentence_hash
-from versions.readers import read
 from versions.store import db, repository
-from versions.store.failures import archive_failure
+from versions.store.backend import backend_for
 from versions.store.schema import SentenceRow, Story, Version
+from versions.store.writer import IngestWriter, NewVersion, StoryState, ingest_transaction
 
 _SYMBOLS = {
     "added": "+",
@@ -206,19 +201,21 @@ class Export:
         return safe_filename(self.story_key, self.format, self.span)
 
 
-STDIN = "-"
 SNIPPET_CONTEXT = 60
+# deliveries written in one transaction (each item in its own savepoint): fewer commits
+STORE_BATCH = 32
+# committed documents kept for the next takes of their stories to compare against
+REMEMBER_VERSIONS = 2048
+REMEMBER_MAX_SENTENCES = 2000
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-SLUG_MAX_LENGTH = 60
 
 
 def input_files(paths: Iterable[str | Path]) -> list[str]:
     """Files named and files under directories (recursive, name order); "-" is stdin.
 
-    A dangling or looping symlink, a FIFO or a device under a directory is listed too, so
-    that reading it reports it rejected instead of passing over it in silence; directory
-    symlinks are not followed, so a loop cannot recurse.
+    A dangling or looping symlink under a directory is listed too, so that reading it
+    reports it rejected instead of passing over it in silence; directory symlinks are
+    not followed, so a loop cannot recurse.
     """
     result: list[str] = []
     for path in paths:
@@ -228,11 +225,17 @@ def input_files(paths: Iterable[str | Path]) -> list[str]:
         path = Path(path)
         if path.is_dir():
             result.extend(
-                str(p) for p in sorted(path.rglob("*")) if not p.is_dir() and not _hidden(p, path)
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if (p.is_file() or _dangling(p)) and not _hidden(p, path)
             )
         else:
             result.append(str(path))
     return result
+
+
+def _dangling(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -249,8 +252,8 @@ def upgrade_database(url: str | None = None) -> None:
     db.upgrade(db.resolve_url(url))
 
 
-def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
-    words = _SLUG_WORDS.findall(threading.headline_key(text))
+def slugify(text: str, max_length: int = 60) -> str:
+    words = _SLUG_WORDS.findall(story_match.headline_key(text))
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
@@ -258,69 +261,6 @@ def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
             break
         slug = candidate
     return slug or "story"
-
-
-def check_story_key(key: str) -> str:
-    """A story key given by hand follows the rules of generated ones: a slug, or it is refused."""
-    if _SLUG.fullmatch(key) and len(key) <= SLUG_MAX_LENGTH:
-        return key
-    raise WirediffError(
-        f"story key {key!r} is not a slug: lower-case letters and digits in words "
-        f"joined by single hyphens, at most {SLUG_MAX_LENGTH} characters"
-    )
-
-
-def size_text(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
-
-
-def _read_input(path: str, limit: int) -> bytes:
-    """The bytes of one named input; `RejectedInput` for what is not a file or too large.
-
-    A FIFO, socket or device is refused before it is opened: reading one could wait forever.
-    """
-    if path == STDIN:
-        data = sys.stdin.buffer.read(limit + 1)
-    else:
-        try:
-            mode = os.stat(path).st_mode
-            if not stat.S_ISREG(mode):
-                raise RejectedInput(path, f"not a regular file ({_file_kind(mode)})")
-            with open(path, "rb") as file:
-                data = file.read(limit + 1)
-        except OSError as exc:
-            raise RejectedInput(path, exc.strerror or str(exc)) from None
-    if len(data) > limit:
-        raise RejectedInput(path, _too_large(limit))
-    return data
-
-
-def _file_kind(mode: int) -> str:
-    for test, kind in (
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISDIR, "a directory"),
-    ):
-        if test(mode):
-            return kind
-    return "a special file"
-
-
-def _too_large(limit: int) -> str:
-    return (
-        f"larger than the {size_text(limit)} limit for one take "
-        "(--max-take-size or WIREDIFF_MAX_TAKE_SIZE raises it)"
-    )
-
-
-def headline_of(document: Document) -> str:
-    """The headline, or the first paragraph's start when the parser found none."""
-    if document.headline:
-        return document.headline
-    first = next((p.text for p in document.paragraphs if p.text), "")
-    return first[:120]
 
 
 def _counts(old: Document, new: Document) -> ChangeCounts:
@@ -331,36 +271,47 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class _ItemFailed(Exception):
+    """Item `at` of a group failed with `error`: the group's transaction is undone."""
+
+    def __init__(self, at: int, error: Exception) -> None:
+        super().__init__(at, error)
+        self.at = at
+        self.error = error
+
+
+def _batches(deliveries: Iterable[intake.Delivery], size: int) -> Iterator[list[intake.Delivery]]:
+    batch: list[intake.Delivery] = []
+    for delivery in deliveries:
+        batch.append(delivery)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 class Archive:
     """The stored stories; open with `Archive.open`, use as a context manager."""
 
-    def __init__(
-        self, engine: Engine, url: str, *, max_take_size: int = DEFAULT_MAX_TAKE_SIZE
-    ) -> None:
+    def __init__(self, engine: Engine, url: str) -> None:
         self.url = url
-        self.max_take_size = max_take_size
         self._engine = engine
         self._sessions: sessionmaker[Session] = db.make_sessionmaker(engine)
         self._watch = db.ChangeWatch(engine)
+        self._backend = backend_for(engine.dialect.name)
+        self._recent: OrderedDict[int, Document] = OrderedDict()
 
     @classmethod
-    def open(
-        cls,
-        url: str | None = None,
-        *,
-        create: bool = True,
-        max_take_size: int = DEFAULT_MAX_TAKE_SIZE,
-    ) -> Archive:
+    def open(cls, url: str | None = None, *, create: bool = True) -> Archive:
         """Open `url` (else `WIREDIFF_DB`, else the user's SQLite file).
 
         A new empty database is brought to the current schema; an older one raises
-        `NeedsUpgrade` until `wirediff db upgrade` is run on it. A delivery larger than
-        `max_take_size` bytes is rejected unread: no wire take comes near 10 MB, and the
-        engine's memory grows with the text.
+        `NeedsUpgrade` until `wirediff db upgrade` is run on it.
         """
         resolved = db.resolve_url(url)
         engine = db.open_engine(resolved, create=create)
-        return cls(engine, resolved, max_take_size=max_take_size)
+        return cls(engine, resolved)
 
     def close(self) -> None:
         self._watch.close()
@@ -390,198 +341,187 @@ class Archive:
         """Store every item in `data`, each in its own transaction.
 
         A rejected input stores nothing; an item already stored for its story is
-        reported "unchanged". An item that cannot be read or stored is rejected with the
-        reason and the others go on; only a failure of the archive itself (disk,
-        connection, lock) raises, for the caller to retry.
+        reported "unchanged".
         """
-        if story is not None:
-            check_story_key(story)
-        if len(data) > self.max_take_size:
-            return [_rejected(source, _too_large(self.max_take_size))]
-        received = received_at or _now()
-        try:
-            documents = read(data, source)
-        except RejectedInput as exc:
-            return [_rejected(source, exc.reason)]
-        except Exception as exc:  # a reader's bug met by odd input: that input's fault alone
-            return [_rejected(source, f"cannot be read: {_failure(exc)}")]
-        results = []
-        for index, document in enumerate(documents):
-            try:
-                result = self._ingest_document(document, index, data, source, story, received)
-            except Exception as exc:
-                if archive_failure(exc):
-                    raise
-                item = f"item {index + 1}" if len(documents) > 1 else "the item"
-                result = _rejected(source, f"{item} cannot be stored: {_failure(exc)}")
-            results.append(result)
-        return results
+        return list(self._store([intake.deliver(data, source)], story, received_at))
 
     def ingest_paths(
         self, paths: Iterable[str | Path], *, story: str | None = None
     ) -> Iterator[IngestResult]:
-        if story is not None:
-            check_story_key(story)
-        for path in input_files(paths):
-            try:
-                data = _read_input(path, self.max_take_size)
-            except RejectedInput as exc:
-                yield _rejected(path, exc.reason)
-                continue
-            yield from self.ingest(data, source=path, story=story)
+        """Each file's results, in input order; a long list is parsed by worker processes."""
+        yield from self._store(intake.deliveries(input_files(paths)), story, None)
 
-    def _ingest_document(
+    def _store(
         self,
-        document: Document,
-        item_index: int,
-        raw: bytes,
-        source: str,
+        deliveries: Iterable[intake.Delivery],
+        story_key: str | None,
+        received_at: datetime | None,
+    ) -> Iterator[IngestResult]:
+        """Results after their commit, several deliveries to a transaction (fewer commits).
+
+        Nothing is reported before its commit, so a crash loses only unreported items.
+        When an item fails, the transaction is undone, the items before it are stored
+        again in one of their own and reported, then the failure is raised: a failing
+        item never undoes another.
+        """
+        for group in _batches(deliveries, STORE_BATCH):
+            try:
+                results = self._store_group(group, story_key, received_at)
+            except _ItemFailed as failed:
+                yield from self._store_group(group[: failed.at], story_key, received_at)
+                raise failed.error from None
+            yield from results
+
+    def _store_group(
+        self,
+        group: list[intake.Delivery],
+        story_key: str | None,
+        received_at: datetime | None,
+    ) -> list[IngestResult]:
+        if all(delivery.reason is not None for delivery in group):
+            return [_rejected(d.source, d.reason or "") for d in group]
+        results: list[IngestResult] = []
+        stored: dict[int, Document] = {}
+        with ingest_transaction(self._engine, self._backend) as writer:
+            for at, delivery in enumerate(group):
+                try:
+                    results += self._store_delivery(
+                        writer, delivery, story_key, received_at or _now(), stored
+                    )
+                except Exception as exc:
+                    raise _ItemFailed(at, exc) from exc
+        self._remember(stored)
+        return results
+
+    def _store_delivery(
+        self,
+        writer: IngestWriter,
+        delivery: intake.Delivery,
         story_key: str | None,
         received: datetime,
-    ) -> IngestResult:
-        if not document.text.strip():
-            return _rejected(source, "no text in the item")
-        meta = document.meta
-        document = Document.from_sentences(document.sentences, meta)
-        content_hash = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-        headline = headline_of(document)
-        headline_key = threading.headline_key(headline)
-        signature = threading.signature(threading.shingles(document))
-        band_keys = threading.band_keys(signature)
-        created = meta.created or received
+        stored: dict[int, Document],
+    ) -> list[IngestResult]:
+        if delivery.reason is not None:
+            return [_rejected(delivery.source, delivery.reason)]
+        return [
+            self._place(writer, item, delivery, story_key, received, stored)
+            if item is not None
+            else _rejected(delivery.source, "no text in the item")
+            for item in delivery.items
+        ]
 
-        with self._sessions() as session, session.begin():
-            repository.lock_for_ingest(session)
-            story = self._resolve_story(session, story_key, meta, signature, headline_key)
-            if story is not None:
-                existing = repository.versions_of(session, story.id)
-                same = _same_item(existing, document) or repository.same_version(
-                    session, story.id, content_hash, meta.label
-                )
-                if same is not None:
-                    _learn_identity(same, meta)
-                    return IngestResult(source, "unchanged", story.key, same.number, None, None)
-            else:
-                story = self._new_story(session, story_key or slugify(headline), meta, received)
-                existing = []
-            number = _position(existing, meta, created)
-            if number <= len(existing):
-                repository.make_room(session, story.id, number)
-            previous = existing[number - 2] if number > 1 else None
-            following = existing[number - 1] if number <= len(existing) else None
-            counts = _counts(self._load_document(session, previous), document) if previous else None
-            version = Version(
+    def _place(
+        self,
+        writer: IngestWriter,
+        item: intake.PreparedItem,
+        delivery: intake.Delivery,
+        story_key: str | None,
+        received: datetime,
+        stored: dict[int, Document],
+    ) -> IngestResult:
+        """Decide the item's story and number by the placement rules, then write it."""
+        document, meta = item.document, item.document.meta
+        source = delivery.source
+        created = meta.created or received
+        story = self._story_for(writer, item, story_key)
+        if story is not None:
+            existing = writer.stored_versions(story.id)
+            texts = writer.version_texts(placement.texts_to_compare(existing, document))
+            same = placement.same_item(existing, document, texts) or writer.same_content(
+                story.id, item.content_hash, meta.label
+            )
+            if same is not None:
+                learned = placement.learned_identity(same, meta)
+                if learned:
+                    writer.update_version(same.id, **learned)
+                return IngestResult(source, "unchanged", story.key, same.number, None, None)
+        else:
+            key = story_key or slugify(item.headline)
+            story = writer.new_story(key, meta.guid, received, created)
+            existing = []
+        number = placement.position(existing, meta, created)
+        if number <= len(existing):
+            writer.make_room(story.id, number)
+        previous = existing[number - 2] if number > 1 else None
+        following = existing[number - 1] if number <= len(existing) else None
+        counts = (
+            _counts(self._stored_document(writer, previous.id, stored), document)
+            if previous
+            else None
+        )
+        version_id = writer.insert_version(
+            NewVersion(
                 story_id=story.id,
                 number=number,
-                label=meta.label,
-                guid=meta.guid,
-                agency_version=meta.version,
-                withdrawn=meta.withdrawn,
-                correction=meta.correction,
+                document=document,
+                raw=delivery.data,
+                item_index=item.index,
+                source=source,
                 received_at=received,
                 created_at=created,
-                source=source,
-                format=meta.format,
-                raw=raw,
-                item_index=item_index,
-                encoding=meta.encoding,
-                text=document.text,
-                content_hash=content_hash,
-                headline=headline,
-                headline_key=headline_key,
-                summary="\n".join(
-                    p.text for p in document.paragraphs if p.kind is ParagraphKind.BULLET
-                ),
-                byline=document.byline,
-                dateline=document.dateline,
-                advisory=meta.advisory,
-                ednote=meta.ednote,
-                minhash=threading.pack(signature),
+                content_hash=item.content_hash,
+                headline=item.headline,
+                headline_key=item.headline_key,
+                summary=item.summary,
+                signature=item.signature,
+                band_keys=item.band_keys,
                 counts=counts.to_dict() if counts else None,
             )
-            sentences = [
-                SentenceRow(
-                    position=s.index,
-                    paragraph=s.paragraph,
-                    section=str(s.section),
-                    kind=str(s.kind),
-                    text=s.text,
-                    hash=sentence_hash(s.text),
-                )
-                for s in document.sentences
-            ]
-            repository.add_version(session, version, sentences, band_keys)
-            if following is not None:
-                following_counts = _counts(document, self._load_document(session, following))
-                following.counts = following_counts.to_dict()
-            story.version_count = len(existing) + 1
-            if number == story.version_count:
-                story.title = headline
-            story.first_seen = min(story.first_seen, received)
-            story.last_update = max(story.last_update, created)
-            if meta.withdrawn:
-                story.status = str(Status.WITHDRAWN)
-            key = story.key
-        return IngestResult(source, "added", key, number, None, counts)
+        )
+        stored[version_id] = document
+        if following is not None:
+            following_document = self._stored_document(writer, following.id, stored)
+            writer.update_version(
+                following.id, counts=_counts(document, following_document).to_dict()
+            )
+        count = len(existing) + 1
+        changes: dict[str, Any] = {
+            "version_count": count,
+            "first_seen": min(story.first_seen, received),
+            "last_update": max(story.last_update, created),
+            "title": item.headline if number == count else story.title,
+            "status": str(Status.WITHDRAWN) if meta.withdrawn else story.status,
+        }
+        # only what changed: rewriting an unchanged title would reindex it for search
+        changes = {name: value for name, value in changes.items() if getattr(story, name) != value}
+        writer.update_story(story.id, **changes)
+        return IngestResult(source, "added", story.key, number, None, counts)
 
-    def _resolve_story(
-        self,
-        session: Session,
-        story_key: str | None,
-        meta: ItemMeta,
-        signature: tuple[int, ...],
-        headline_key: str,
-    ) -> Story | None:
-        """`--story`, else the item's guid, else the most similar stored story above threshold.
-
-        An item whose guid is new may join a story that has no guid yet (the same
-        story delivered as plain text first), never one under another guid.
-        """
+    def _story_for(
+        self, writer: IngestWriter, item: intake.PreparedItem, story_key: str | None
+    ) -> StoryState | None:
+        """`--story`, else the item's guid, else the most similar stored story above threshold."""
         if story_key is not None:
-            return repository.story_by_key(session, story_key)
-        if meta.guid:
-            story = repository.story_by_guid(session, meta.guid)
+            return writer.story_by_key(story_key)
+        guid = item.document.meta.guid
+        if guid:
+            story = writer.story_by_guid(guid)
             if story is not None:
                 return story
-        best: dict[int, float] = {}
-        candidates = repository.thread_candidates(
-            session, threading.band_keys(signature), headline_key
-        )
-        for story_id, minhash, other_key, story_guid in candidates:
-            if meta.guid and story_guid is not None:
-                continue
-            score = threading.score(signature, headline_key, threading.unpack(minhash), other_key)
-            best[story_id] = max(best.get(story_id, 0.0), score)
-        if not best:
+        candidates = writer.thread_candidates(item.band_keys, item.headline_key)
+        story_id = placement.choose_story(candidates, item.signature, item.headline_key, guid)
+        if story_id is None:
             return None
-        story_id, score = max(best.items(), key=lambda item: item[1])
-        if score < threading.THRESHOLD:
-            return None
-        story = repository.story_by_id(session, story_id)
-        if meta.guid:
-            story.guid = meta.guid
-        return story
+        if guid:
+            writer.update_story(story_id, guid=guid)
+        return writer.story_by_id(story_id)
 
-    def _new_story(self, session: Session, key: str, meta: ItemMeta, received: datetime) -> Story:
-        taken = repository.story_keys_like(session, key)
-        unique = key
-        suffix = 2
-        while unique in taken:
-            unique = f"{key}-{suffix}"
-            suffix += 1
-        created = meta.created or received
-        story = Story(
-            key=unique,
-            guid=meta.guid,
-            title="",
-            first_seen=received,
-            last_update=created,
-            status=str(Status.ACTIVE),
-            version_count=0,
-        )
-        session.add(story)
-        session.flush()
-        return story
+    def _stored_document(
+        self, writer: IngestWriter, version_id: int, stored: dict[int, Document]
+    ) -> Document:
+        """A stored version's sentences: from this run's memory when it has them."""
+        document = stored.get(version_id) or self._recent.get(version_id)
+        return document if document is not None else writer.document(version_id)
+
+    def _remember(self, stored: dict[int, Document]) -> None:
+        """Keep committed documents for the next takes to compare against (never a
+        rolled-back one: its id may be given again)."""
+        for version_id, document in stored.items():
+            if len(document.sentences) <= REMEMBER_MAX_SENTENCES:
+                self._recent[version_id] = document
+                self._recent.move_to_end(version_id)
+        while len(self._recent) > REMEMBER_VERSIONS:
+            self._recent.popitem(last=False)
 
     # reading
 
@@ -844,73 +784,6 @@ def _no_version(story: Story, number: int) -> UnknownVersion:
 
 def _rejected(source: str, reason: str) -> IngestResult:
     return IngestResult(source, "rejected", None, None, reason, None)
-
-
-def _failure(error: BaseException) -> str:
-    """An unexpected error in one line: the innermost cause, named by its type."""
-    cause = getattr(error, "orig", None) or error.__cause__ or error
-    text = str(cause).strip().splitlines()
-    return f"{type(cause).__name__}: {text[0]}" if text else type(cause).__name__
-
-
-def _same_item(existing: list[Version], document: Document) -> Version | None:
-    """The stored version this item is another delivery of (another format, a feed), if any.
-
-    With the same guid: the same agency version number when both carry one; else, in another
-    format, the same creation time and label (a feed item edited in place keeps its time and
-    its format: that is an update). Failing that, the same label and the same text apart from
-    the summary bullets, when only one of the two has bullets (feeds drop them).
-    """
-    meta = document.meta
-    for version in existing:
-        if not meta.guid or version.guid != meta.guid:
-            continue
-        if meta.version is not None and version.agency_version is not None:
-            same = version.agency_version == meta.version
-        else:
-            same = (
-                version.format != meta.format
-                and version.created_at == meta.created
-                and version.label == meta.label
-            )
-        if same:
-            return version
-    bullets = [p.text for p in document.paragraphs if p.kind is ParagraphKind.BULLET]
-    text = _without_lines(document.text, bullets)
-    for version in existing:
-        if version.label != meta.label or bool(version.summary) == bool(bullets):
-            continue
-        if _without_lines(version.text, version.summary.splitlines()) == text:
-            return version
-    return None
-
-
-def _without_lines(text: str, lines: list[str]) -> str:
-    drop = set(lines)
-    return "\n".join(line for line in text.splitlines() if line not in drop)
-
-
-def _learn_identity(version: Version, meta: ItemMeta) -> None:
-    """A stored version delivered again with its guid and number (plain text first) keeps them."""
-    if version.guid is None and meta.guid is not None:
-        version.guid = meta.guid
-    if version.agency_version is None and meta.version is not None:
-        version.agency_version = meta.version
-
-
-def _position(existing: list[Version], meta: ItemMeta, created: datetime) -> int:
-    """The new version's number: before the first stored version it should follow.
-
-    Items that carry the agency's version number or a creation time are put in
-    their true order; plain text received now goes last.
-    """
-    for version in existing:
-        if meta.version is not None and version.agency_version is not None:
-            if version.agency_version > meta.version:
-                return version.number
-        elif meta.created is not None and version.created_at > created:
-            return version.number
-    return len(existing) + 1
 
 
 def _story_row(story: Story, counts: dict[str, Any] | None) -> StoryRow:

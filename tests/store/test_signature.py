@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from versions import threading
+from versions import story_match
 from versions.readers import read
 
 PRIME = (1 << 61) - 1
@@ -22,8 +22,8 @@ EDGES = [0, 1, PRIME - 1, PRIME, PRIME + 1, 2 * PRIME, 2**61, 2**62 - 1, 2**63, 
 def _by_definition(values: list[int]) -> tuple[int, ...]:
     """Each permutation's least (a * x + b) mod (2**61 - 1), one shingle at a time."""
     if not values:
-        return (0,) * threading.PERMUTATIONS
-    return tuple(min((a * x + b) % PRIME for x in values) for a, b in threading._COEFFICIENTS)
+        return (0,) * story_match.PERMUTATIONS
+    return tuple(min((a * x + b) % PRIME for x in values) for a, b in story_match._COEFFICIENTS)
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 17, 400, 2000])
@@ -33,16 +33,16 @@ def test_signature_equals_the_definition_on_random_and_edge_hashes(count: int) -
         values = [
             rng.choice(EDGES) if rng.random() < 0.2 else rng.getrandbits(64) for _ in range(count)
         ]
-        assert threading.signature(values) == _by_definition(values)
+        assert story_match.signature(values) == _by_definition(values)
 
 
 def test_signature_equals_the_definition_on_every_sample(samples: Path) -> None:
     for path in sorted(samples.glob("*/*.txt")):
         (document,) = read(path.read_bytes(), str(path))
-        hashes = list(threading.shingles(document))
-        assert threading.signature(hashes) == _by_definition(hashes), path
+        hashes = list(story_match.shingles(document))
+        assert story_match.signature(hashes) == _by_definition(hashes), path
 
 
 def test_an_empty_text_has_the_empty_signature_and_no_bands() -> None:
-    assert threading.signature([]) == (0,) * threading.PERMUTATIONS
-    assert threading.band_keys(threading.signature([])) == []
+    assert story_match.signature([]) == (0,) * story_match.PERMUTATIONS
+    assert story_match.band_keys(story_match.signature([])) == []

@@ -356,14 +356,10 @@ def _runs(body: list[str]) -> Iterator[tuple[str, list[str]]]:
 def _is_subhead(body: list[str], i: int) -> bool:
     """An ALL-CAPS line of its own between a sentence end and a capitalised line."""
     text = body[i]
+    if len(text) > 70 or text.startswith("(") or text[-1] in ".,;:":
+        return False
     letters = [c for c in text if c.isalpha()]
-    if (
-        len(letters) < 4
-        or len(text) > 70
-        or any(c.islower() for c in letters)
-        or text.startswith("(")
-        or text[-1] in ".,;:"
-    ):
+    if len(letters) < 4 or any(c.islower() for c in letters):
         return False
     before = body[i - 1] if i > 0 else ""
     after = body[i + 1] if i + 1 < len(body) else ""
@@ -446,6 +442,6 @@ def _cumulative_lengths(texts: list[str]) -> list[int]:
     total = 0
     result = []
     for text in texts:
-        total += sum(1 for c in text if not c.isspace())
+        total += sum(map(len, text.split()))  # str.split() cuts where str.isspace() holds
         result.append(total)
     return result

@@ -359,6 +359,9 @@ class ChangeWatch:
                 url.render_as_string(hide_password=False), autocommit=True
             )
             self._connection.execute("LISTEN wirediff")
+        # A round trip first: the server sends the notifications of transactions that
+        # committed before it, so a commit that returned is always seen here.
+        self._connection.execute("SELECT 1")
         self._seen += sum(1 for _ in self._connection.notifies(timeout=0))
         return self._seen
 

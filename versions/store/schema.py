@@ -158,7 +158,7 @@ class SentenceRow(Base):
 
 
 class Band(Base):
-    """One LSH band of a version's MinHash signature (see `versions.threading`)."""
+    """One LSH band of a version's MinHash signature (see `versions.story_match`)."""
 
     __tablename__ = "band"
 

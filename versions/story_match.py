@@ -20,12 +20,13 @@ repeat the headline over a body that may be all new).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
 import struct
-import sys
 from collections.abc import Iterable
+from typing import Any
 
 from versions.model import Document, Section
 
@@ -40,8 +41,6 @@ _rng = random.Random(20241121)  # fixed: signatures are stored and must stay com
 _COEFFICIENTS = [
     (_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(PERMUTATIONS)
 ]
-# where the low 64 bits of each 128-bit slot fall among a byte dump's native 64-bit words
-_LOW_WORDS = slice(0, None, 2) if sys.byteorder == "little" else slice(1, None, 2)
 _WORD = re.compile(r"\w+")
 _LABEL_PREFIX = re.compile(
     r"^(?:(?:update|refile|corrected|withdrawn|repeat|rpt|urgent|exclusive|correction|wrapup|"
@@ -57,49 +56,71 @@ def _hash64(data: bytes) -> int:
 
 def shingles(document: Document) -> set[int]:
     """Hashes of the 3-word runs in the headline, dateline and body sentences."""
-    result: set[int] = set()
+    runs: set[str] = set()
     for sentence in document.sentences:
         if sentence.section not in _SECTIONS:
             continue
         words = _WORD.findall(sentence.text.lower())
         if len(words) < SHINGLE_WORDS:
             if words:
-                result.add(_hash64(" ".join(words).encode()))
+                runs.add(" ".join(words))
             continue
-        for start in range(len(words) - SHINGLE_WORDS + 1):
-            result.add(_hash64(" ".join(words[start : start + SHINGLE_WORDS]).encode()))
-    return result
+        runs.update(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
+    blake2b = hashlib.blake2b
+    return {int.from_bytes(blake2b(run.encode(), digest_size=8).digest(), "big") for run in runs}
 
 
 def signature(shingle_hashes: Iterable[int]) -> tuple[int, ...]:
     """Per permutation (a, b), the least `(a * x + b) % _PRIME` over the shingle hashes x.
 
-    Computed on all shingles at once: the hashes sit in 128-bit slots of one big
-    integer, so each permutation is a few whole-integer operations (a * x + b < 2**126
-    never carries into the next slot; `_PRIME` is 2**61 - 1, so `% _PRIME` is two
-    fold-and-add steps and a final subtraction) instead of a Python loop over shingles.
-    Same values as the loop, bit for bit: stored signatures and bands stay comparable.
+    Vectorised over permutations and shingles in 64-bit integers: a and x are cut
+    into 32-bit halves so no partial product overflows, and each part is folded
+    modulo the Mersenne prime 2**61 - 1 (2**61 = 1, 2**64 = 8). Same values as the
+    definition, bit for bit: stored signatures and bands stay comparable. Shingles go
+    in chunks so a 5 MB take needs a few MB of scratch, not its whole matrix.
     """
-    values = list(shingle_hashes)
-    if not values:
+    import numpy as np
+
+    x = np.fromiter(shingle_hashes, dtype=np.uint64)
+    if not x.size:
         return (0,) * PERMUTATIONS
-    count = len(values)
-    slots = int.from_bytes(struct.pack("<" + "Q8x" * count, *values), "little")
-    ones = int.from_bytes((b"\x01" + b"\x00" * 15) * count, "little")
-    low = ones * _PRIME  # the 61 low bits of each slot
-    high = ones * ((1 << 67) - 1)  # the rest of a slot, once shifted down by 61
-    size = 16 * count
-    result = []
-    for a, b in _COEFFICIENTS:
-        value = a * slots + b * ones
-        value = (value & low) + ((value >> 61) & high)  # < 2**66, same residue
-        value = (value & low) + ((value >> 61) & high)  # < 2**61 + 32
-        reached = ((value + ones) >> 61) & ones  # slots holding _PRIME or more
-        if reached:
-            value -= reached * _PRIME
-        words = memoryview(value.to_bytes(size, sys.byteorder)).cast("Q")
-        result.append(min(words[_LOW_WORDS]))
-    return tuple(result)
+    a_low, a_high_x8, a_high, b = _permutation_arrays()
+    prime, shift32, low29 = np.uint64(_PRIME), np.uint64(32), np.uint64((1 << 29) - 1)
+    best = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
+    for start in range(0, x.size, _CHUNK):
+        part = x[start : start + _CHUNK]
+        x_low = (part & np.uint64(0xFFFFFFFF))[None, :]
+        x_high = (part >> shift32)[None, :]
+        value = _fold(a_high_x8 * x_high)  # a_high * x_high * 2**64
+        middle = _fold(a_low * x_high) + a_high * x_low  # < 2**62 + 8, times 2**32:
+        value += (middle >> np.uint64(29)) + ((middle & low29) << shift32)
+        value += _fold(a_low * x_low) + b  # four terms below 2**61 + 2**34: no wrap
+        value = _fold(value)  # < 2**61 + 4
+        value = np.where(value >= prime, value - prime, value)
+        np.minimum(best, value.min(axis=1), out=best)
+    return tuple(int(v) for v in best)
+
+
+_CHUNK = 4096
+
+
+def _fold(value: Any) -> Any:
+    """`value` (uint64) to a number below 2**61 + 8 with the same residue mod 2**61 - 1."""
+    import numpy as np
+
+    return (value & np.uint64(_PRIME)) + (value >> np.uint64(61))
+
+
+@functools.cache
+def _permutation_arrays() -> tuple[Any, ...]:
+    """The coefficients as uint64 columns: a's low half, 8 × a's high half, a's high half, b."""
+    import numpy as np
+
+    a = np.array([a for a, _ in _COEFFICIENTS], dtype=np.uint64)
+    b = np.array([b for _, b in _COEFFICIENTS], dtype=np.uint64)
+    a_low = a & np.uint64(0xFFFFFFFF)
+    a_high = a >> np.uint64(32)  # below 2**29
+    return a_low[:, None], (a_high * np.uint64(8))[:, None], a_high[:, None], b[:, None]
 
 
 def pack(sig: tuple[int, ...]) -> bytes:

@@ -1,0 +1,118 @@
+"""What differs between SQLite and PostgreSQL, one object per engine.
+
+Everything else in `versions.store` is written once for both; it asks the backend
+for the ingest lock, the search structures and the index-friendly key prefix.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Integer, TextClause, column, text
+
+from versions.store.schema import Story
+
+# pg_advisory_xact_lock key held by every ingest transaction ("wirediff" in ASCII)
+INGEST_LOCK = 0x7769726564696666
+TRIGRAM = 3  # the shortest text the trigram indexes can look up
+
+
+def like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Backend:
+    """The PostgreSQL way, which SQLite overrides where it differs."""
+
+    name = "postgresql"
+    placeholder = "%s"  # the driver's positional parameter
+
+    def insert_rows(
+        self,
+        connection: Connection,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+    ) -> None:
+        """Many rows of plain values in one driver call, past SQLAlchemy's per-row work."""
+        if not rows:
+            return
+        marks = ", ".join([self.placeholder] * len(columns))
+        statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        connection.exec_driver_sql(statement, list(map(tuple, rows)))
+
+    def lock_for_ingest(self, connection: Connection) -> None:
+        """Make this ingest transaction the only writer until it ends.
+
+        Threading reads the stored stories to decide where a version goes, then writes:
+        two writers deciding at once would both start the same new story, or take the
+        same version number. PostgreSQL has no BEGIN IMMEDIATE, so a transaction-scoped
+        advisory lock does it, released at commit or rollback.
+        """
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INGEST_LOCK})
+
+    def version_added(self, connection: Connection, version_id: int, version_text: str) -> None:
+        """Tell listeners (`ChangeWatch`); the GIN index on the text needs nothing."""
+        connection.execute(text("SELECT pg_notify('wirediff', :id)"), {"id": str(version_id)})
+
+    def key_starts(self, prefix: str) -> Any:
+        """An index-backed "key starts with `prefix`": LIKE is exact here and uses the
+        key's pattern index."""
+        return Story.key.like(f"{like_escape(prefix)}%", escape="\\")
+
+    def title_candidates(self, needle: str) -> Any:
+        """Stories the filter may match, narrowed by an index; None when the LIKE decides
+        alone (the pg_trgm indexes serve the LIKE itself)."""
+        return None
+
+    def text_matches(self, words: list[str]) -> TextClause:
+        """Ids of versions whose text holds all `words`."""
+        return text(
+            "SELECT id FROM version"
+            " WHERE to_tsvector('english', text) @@ plainto_tsquery('english', :q)"
+        ).bindparams(q=" ".join(words))
+
+
+class SqliteBackend(Backend):
+    name = "sqlite"
+    placeholder = "?"
+
+    def lock_for_ingest(self, connection: Connection) -> None:
+        """Nothing to do: the ingest connection began with BEGIN IMMEDIATE, which takes
+        SQLite's write lock (waiting up to the busy timeout) before any read."""
+
+    def version_added(self, connection: Connection, version_id: int, version_text: str) -> None:
+        """Index the text for search (the FTS5 table has external content, no triggers);
+        `PRAGMA data_version` tells listeners by itself."""
+        connection.execute(
+            text("INSERT INTO version_fts(rowid, text) VALUES (:id, :text)"),
+            {"id": version_id, "text": version_text},
+        )
+
+    def key_starts(self, prefix: str) -> Any:
+        """SQLite's LIKE ignores case and so cannot use the key index; a range can."""
+        if prefix and ord(prefix[-1]) < sys.maxunicode:
+            following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            return (Story.key >= prefix) & (Story.key < following)
+        return super().key_starts(prefix)
+
+    def title_candidates(self, needle: str) -> Any:
+        """The FTS5 trigram index over titles and keys (it needs three characters)."""
+        if len(needle) < TRIGRAM:
+            return None
+        indexed = text("SELECT rowid FROM story_fts WHERE story_fts MATCH :phrase").bindparams(
+            phrase='"' + needle.replace('"', '""') + '"'
+        )
+        return Story.id.in_(indexed.columns(column("rowid", Integer)))
+
+    def text_matches(self, words: list[str]) -> TextClause:
+        expression = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+        return text("SELECT rowid AS id FROM version_fts WHERE version_fts MATCH :q").bindparams(
+            q=expression
+        )
+
+
+def backend_for(dialect_name: str) -> Backend:
+    return SqliteBackend() if dialect_name == "sqlite" else Backend()

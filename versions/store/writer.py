@@ -1,0 +1,322 @@
+"""The reads and writes of ingest, in SQLAlchemy Core, inside one locked transaction.
+
+The service decides where an item goes (`versions.placement`); an `IngestWriter`
+reads what the rules need and writes what they decided: rows go in by bulk inserts,
+never one ORM object per sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+
+from versions import story_match
+from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence
+from versions.normalise import sentence_hash
+from versions.placement import Candidate, StoredVersion
+from versions.store.backend import Backend
+from versions.store.schema import Band, Base, SentenceRow, Story, Version
+
+CANDIDATE_LIMIT = 500
+_story = Base.metadata.tables["story"]
+_version = Base.metadata.tables["version"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """A stored story as ingest reads and updates it."""
+
+    id: int
+    key: str
+    guid: str | None
+    title: str
+    first_seen: datetime
+    last_update: datetime
+    status: str
+    version_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    """A version to store: the parsed document and what ingest worked out about it."""
+
+    story_id: int
+    number: int
+    document: Document
+    raw: bytes
+    item_index: int
+    source: str
+    received_at: datetime
+    created_at: datetime
+    content_hash: str
+    headline: str
+    headline_key: str
+    summary: str
+    signature: tuple[int, ...]
+    band_keys: Sequence[int]
+    counts: dict[str, Any] | None
+
+
+_STORY_COLUMNS = (
+    Story.id,
+    Story.key,
+    Story.guid,
+    Story.title,
+    Story.first_seen,
+    Story.last_update,
+    Story.status,
+    Story.version_count,
+)
+_STORED_COLUMNS = (
+    Version.id,
+    Version.number,
+    Version.label,
+    Version.guid,
+    Version.agency_version,
+    Version.format,
+    Version.created_at,
+    Version.summary,
+)
+
+
+@contextmanager
+def ingest_transaction(engine: Engine, backend: Backend) -> Iterator[IngestWriter]:
+    """A transaction holding the ingest lock from its first read to its commit.
+
+    SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL's backend takes an
+    advisory lock. Both wait (SQLite up to its busy timeout) rather than fail.
+    """
+    with engine.connect() as connection:
+        connection.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin():
+            backend.lock_for_ingest(connection)
+            yield IngestWriter(connection, backend)
+
+
+# Built once: building a statement costs more than running it on a small archive.
+_STORY_BY_KEY = select(*_STORY_COLUMNS).where(Story.key == bindparam("value"))
+_STORY_BY_GUID = select(*_STORY_COLUMNS).where(Story.guid == bindparam("value"))
+_STORY_BY_ID = select(*_STORY_COLUMNS).where(Story.id == bindparam("value"))
+_BANDS_SHARED = select(Band.version_id).where(Band.key.in_(bindparam("keys", expanding=True)))
+_SAME_HEADLINE = (
+    select(Version.id)
+    .where(Version.headline_key == bindparam("key"))
+    .order_by(Version.id.desc())
+    .limit(CANDIDATE_LIMIT)
+)
+_CANDIDATES = (
+    select(Version.story_id, Version.minhash, Version.headline_key, Story.guid)
+    .join(Story, Story.id == Version.story_id)
+    .where(Version.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Version.id.desc())  # ties go to the newest, as they always have
+)
+_STORED = (
+    select(*_STORED_COLUMNS)
+    .where(Version.story_id == bindparam("story_id"))
+    .order_by(Version.number)
+)
+_SAME_CONTENT = select(*_STORED_COLUMNS).where(
+    Version.story_id == bindparam("story_id"),
+    Version.content_hash == bindparam("content_hash"),
+    Version.label == bindparam("label"),
+)
+_SAME_CONTENT_UNLABELLED = select(*_STORED_COLUMNS).where(
+    Version.story_id == bindparam("story_id"),
+    Version.content_hash == bindparam("content_hash"),
+    Version.label.is_(None),
+)
+_INSERT_VERSION = insert(_version)
+_SENTENCE_COLUMNS = ("version_id", "position", "paragraph", "section", "kind", "text", "hash")
+_BAND_COLUMNS = ("key", "version_id", "story_id")
+
+
+class IngestWriter:
+    """One ingest transaction's reads and writes; the lock is held until it ends."""
+
+    def __init__(self, connection: Connection, backend: Backend) -> None:
+        self._connection = connection
+        self._backend = backend
+
+    def story_by_key(self, key: str) -> StoryState | None:
+        return self._story(_STORY_BY_KEY, key)
+
+    def story_by_guid(self, guid: str) -> StoryState | None:
+        return self._story(_STORY_BY_GUID, guid)
+
+    def story_by_id(self, story_id: int) -> StoryState:
+        story = self._story(_STORY_BY_ID, story_id)
+        assert story is not None
+        return story
+
+    def _story(self, query: Any, value: Any) -> StoryState | None:
+        row = self._connection.execute(query, {"value": value}).first()
+        return StoryState(*row) if row else None
+
+    def thread_candidates(self, band_keys: Sequence[int], headline_key: str) -> list[Candidate]:
+        """Stored versions sharing a band or the headline key, newest first.
+
+        Two index lookups, one query each: as `id IN (bands) OR headline_key = …` under
+        `ORDER BY id DESC LIMIT`, PostgreSQL walks the whole version table backwards.
+        """
+        ids: set[int] = set()
+        if band_keys:
+            ids.update(self._connection.scalars(_BANDS_SHARED, {"keys": list(band_keys)}))
+        if headline_key:
+            ids.update(self._connection.scalars(_SAME_HEADLINE, {"key": headline_key}))
+        if not ids:
+            return []
+        newest = sorted(ids, reverse=True)[:CANDIDATE_LIMIT]
+        return [
+            Candidate(story_id, story_match.unpack(minhash), key, guid)
+            for story_id, minhash, key, guid in self._connection.execute(
+                _CANDIDATES, {"ids": newest}
+            )
+        ]
+
+    def stored_versions(self, story_id: int) -> list[StoredVersion]:
+        rows = self._connection.execute(_STORED, {"story_id": story_id})
+        return [StoredVersion(*row) for row in rows]
+
+    def version_texts(self, version_ids: Sequence[int]) -> dict[int, str]:
+        if not version_ids:
+            return {}
+        query = select(Version.id, Version.text).where(Version.id.in_(version_ids))
+        return {version_id: text for version_id, text in self._connection.execute(query)}
+
+    def same_content(
+        self, story_id: int, content_hash: str, label: str | None
+    ) -> StoredVersion | None:
+        """The stored version with this text and this label, if any."""
+        query = _SAME_CONTENT_UNLABELLED if label is None else _SAME_CONTENT
+        values = {"story_id": story_id, "content_hash": content_hash, "label": label}
+        row = self._connection.execute(query, values).first()
+        return StoredVersion(*row) if row else None
+
+    def new_story(
+        self, key: str, guid: str | None, first_seen: datetime, last_update: datetime
+    ) -> StoryState:
+        """A story with no version yet, under `key` or, when taken, `key-2`, `key-3`…"""
+        taken = {
+            taken
+            for taken in self._connection.scalars(
+                select(Story.key).where(self._backend.key_starts(key))
+            )
+            if taken == key or taken.startswith(f"{key}-")
+        }
+        unique = key
+        suffix = 2
+        while unique in taken:
+            unique = f"{key}-{suffix}"
+            suffix += 1
+        values = {
+            "key": unique,
+            "guid": guid,
+            "title": "",
+            "first_seen": first_seen,
+            "last_update": last_update,
+            "status": "active",
+            "version_count": 0,
+        }
+        result = self._connection.execute(insert(_story), values)
+        (story_id,) = result.inserted_primary_key or (None,)
+        assert story_id is not None
+        return StoryState(story_id, unique, guid, "", first_seen, last_update, "active", 0)
+
+    def update_story(self, story_id: int, **values: Any) -> None:
+        self._connection.execute(update(_story).where(Story.id == story_id).values(**values))
+
+    def update_version(self, version_id: int, **values: Any) -> None:
+        self._connection.execute(update(_version).where(Version.id == version_id).values(**values))
+
+    def make_room(self, story_id: int, number: int) -> None:
+        """Renumber versions `number`.. one up, in two steps so the unique index holds."""
+        later = (Version.story_id == story_id) & (Version.number >= number)
+        self._connection.execute(update(_version).where(later).values(number=-Version.number - 1))
+        flipped = (Version.story_id == story_id) & (Version.number < 0)
+        self._connection.execute(update(_version).where(flipped).values(number=-Version.number))
+
+    def insert_version(self, new: NewVersion) -> int:
+        """The version, its sentences and its bands; returns the version's id."""
+        document, meta = new.document, new.document.meta
+        result = self._connection.execute(
+            _INSERT_VERSION,
+            {
+                "story_id": new.story_id,
+                "number": new.number,
+                "label": meta.label,
+                "guid": meta.guid,
+                "agency_version": meta.version,
+                "withdrawn": meta.withdrawn,
+                "correction": meta.correction,
+                "received_at": new.received_at,
+                "created_at": new.created_at,
+                "source": new.source,
+                "format": meta.format,
+                "raw": new.raw,
+                "item_index": new.item_index,
+                "encoding": meta.encoding,
+                "text": document.text,
+                "content_hash": new.content_hash,
+                "headline": new.headline,
+                "headline_key": new.headline_key,
+                "summary": new.summary,
+                "byline": document.byline,
+                "dateline": document.dateline,
+                "advisory": meta.advisory,
+                "ednote": meta.ednote,
+                "minhash": story_match.pack(new.signature),
+                "counts": new.counts,
+            },
+        )
+        (version_id,) = result.inserted_primary_key or (None,)
+        assert version_id is not None
+        # at the driver: no per-row statement work, every value a plain int or str
+        self._backend.insert_rows(
+            self._connection,
+            "sentence",
+            _SENTENCE_COLUMNS,
+            [
+                (
+                    version_id,
+                    s.index,
+                    s.paragraph,
+                    str(s.section),
+                    str(s.kind),
+                    s.text,
+                    sentence_hash(s.text),
+                )
+                for s in document.sentences
+            ],
+        )
+        self._backend.insert_rows(
+            self._connection,
+            "band",
+            _BAND_COLUMNS,
+            [(key, version_id, new.story_id) for key in set(new.band_keys)],
+        )
+        self._backend.version_added(self._connection, version_id, document.text)
+        return int(version_id)
+
+    def document(self, version_id: int) -> Document:
+        """The stored sentences of a version, as the document ingest compares (no meta)."""
+        query = (
+            select(
+                SentenceRow.text,
+                SentenceRow.section,
+                SentenceRow.paragraph,
+                SentenceRow.position,
+                SentenceRow.kind,
+            )
+            .where(SentenceRow.version_id == version_id)
+            .order_by(SentenceRow.position)
+        )
+        sentences = [
+            Sentence(text, Section(section), paragraph, position, ParagraphKind(kind))
+            for text, section, paragraph, position, kind in self._connection.execute(query)
+        ]
+        return Document.from_sentences(sentences, ItemMeta())
