@@ -10,14 +10,13 @@ import itertools
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from versions import intake, placement, story_match
 from versions.compare import compare as compare_documents
@@ -30,141 +29,33 @@ from versions.errors import (
 from versions.export import Format, advisory_line, render, safe_filename
 from versions.intake import STDIN
 from versions.model import (
-    ChangeKind,
     ChangeLog,
     Document,
-    ItemMeta,
-    ParagraphKind,
-    Section,
-    Sentence,
     Status,
     VersionRef,
 )
-from versions.store import db, repository
-from versions.store.backend import backend_for
-from versions.store.schema import SentenceRow, Story, Version
-from versions.store.writer import IngestWriter, NewVersion, StoryState, ingest_transaction
-
-_SYMBOLS = {
-    "added": "+",
-    "changed": "~",
-    "removed": "−",
-    "moved": "↕",
-    "split": "⋔",
-    "merged": "⋈",
-}
-
-
-@dataclass(frozen=True)
-class ChangeCounts:
-    """How many changes of each kind one version brought, and how many carried each tag."""
-
-    added: int = 0
-    removed: int = 0
-    changed: int = 0
-    moved: int = 0
-    split: int = 0
-    merged: int = 0
-    tags: dict[str, int] = field(default_factory=dict)
-
-    def short(self) -> str:
-        """Like "+2 ~3 −1 ↕1 ⋔1 ⋈1": added, changed, removed, moved, split, merged; no zeros."""
-        parts = [
-            f"{symbol}{getattr(self, kind)}"
-            for kind, symbol in _SYMBOLS.items()
-            if getattr(self, kind)
-        ]
-        return " ".join(parts) or "no change"
-
-    @property
-    def by_kind(self) -> dict[str, int]:
-        return {kind: getattr(self, kind) for kind in _SYMBOLS}
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_kind.values())
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.by_kind | {"tags": dict(self.tags)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ChangeCounts:
-        return cls(
-            **{kind: int(data.get(kind, 0)) for kind in _SYMBOLS},
-            tags={str(k): int(v) for k, v in data.get("tags", {}).items()},
-        )
-
-    @classmethod
-    def of(cls, log: ChangeLog) -> ChangeCounts:
-        summary = log.summary
-        return cls(
-            added=summary[ChangeKind.ADDED],
-            removed=summary[ChangeKind.REMOVED],
-            changed=summary[ChangeKind.CHANGED],
-            moved=summary[ChangeKind.MOVED],
-            split=summary[ChangeKind.SPLIT],
-            merged=summary[ChangeKind.MERGED],
-            tags=log.tag_counts(),
-        )
-
-
-@dataclass(frozen=True)
-class StoryRow:
-    key: str
-    title: str
-    versions: int
-    first_seen: datetime
-    last_update: datetime
-    status: Status
-    latest: ChangeCounts | None  # latest version against the one before it
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "versions": self.versions,
-            "first_seen": self.first_seen.isoformat(),
-            "last_update": self.last_update.isoformat(),
-            "status": str(self.status),
-        }
-
-
-@dataclass(frozen=True)
-class VersionRow:
-    story_key: str
-    number: int
-    label: str | None
-    received_at: datetime
-    created_at: datetime
-    headline: str
-    advisory: str | None
-    counts: ChangeCounts | None  # against the previous version; None for version 1
-    id: int
-    format: str = "text"
-    item_index: int | None = None  # which item of the delivered file (`Archive.raw`) it is
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "version": self.number,
-            "label": self.label,
-            "created_at": self.created_at.isoformat(),
-            "received_at": self.received_at.isoformat(),
-            "headline": self.headline,
-            "advisory": self.advisory,
-            "counts": self.counts.to_dict() if self.counts else None,
-            "format": self.format,
-            "item_index": self.item_index,
-        }
+from versions.records import ChangeCounts, SearchHit, StoryRow, StoryState, VersionRow
+from versions.store import db
+from versions.store.reader import Reader
+from versions.store.store import Store
+from versions.store.writer import IngestWriter, NewVersion
 
 
 @dataclass(frozen=True)
 class IngestResult:
+    """What became of one item; for a new version, also what watchers tell editors
+    (`stored`, the story after the write, and the comparison with the version before),
+    so they need not read the archive and compare again."""
+
     source: str
     status: Literal["added", "unchanged", "rejected"]
     story: str | None
     version: int | None
     reason: str | None
     counts: ChangeCounts | None
+    stored: VersionRow | None = field(default=None, compare=False, repr=False)
+    story_state: StoryState | None = field(default=None, compare=False, repr=False)
+    comparison: Comparison | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -175,15 +66,6 @@ class IngestResult:
             "reason": self.reason,
             "counts": self.counts.to_dict() if self.counts else None,
         }
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    story_key: str
-    title: str
-    version: int  # the first version in which the words appear
-    snippet: str
-    last_update: datetime
 
 
 @dataclass(frozen=True)
@@ -271,6 +153,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+# a comparison: the change log and the two documents compared
+Comparison = tuple[ChangeLog, Document, Document]
+_STORY_CHANGES = ("version_count", "first_seen", "last_update", "title", "status")
+
+
 class _ItemFailed(Exception):
     """Item `at` of a group failed with `error`: the group's transaction is undone."""
 
@@ -296,10 +183,7 @@ class Archive:
 
     def __init__(self, engine: Engine, url: str) -> None:
         self.url = url
-        self._engine = engine
-        self._sessions: sessionmaker[Session] = db.make_sessionmaker(engine)
-        self._watch = db.ChangeWatch(engine)
-        self._backend = backend_for(engine.dialect.name)
+        self._store = Store(engine)
         self._recent: OrderedDict[int, Document] = OrderedDict()
 
     @classmethod
@@ -314,8 +198,7 @@ class Archive:
         return cls(engine, resolved)
 
     def close(self) -> None:
-        self._watch.close()
-        self._engine.dispose()
+        self._store.close()
 
     def __enter__(self) -> Self:
         return self
@@ -343,15 +226,15 @@ class Archive:
         A rejected input stores nothing; an item already stored for its story is
         reported "unchanged".
         """
-        return list(self._store([intake.deliver(data, source)], story, received_at))
+        return list(self._store_deliveries([intake.deliver(data, source)], story, received_at))
 
     def ingest_paths(
         self, paths: Iterable[str | Path], *, story: str | None = None
     ) -> Iterator[IngestResult]:
         """Each file's results, in input order; a long list is parsed by worker processes."""
-        yield from self._store(intake.deliveries(input_files(paths)), story, None)
+        yield from self._store_deliveries(intake.deliveries(input_files(paths)), story, None)
 
-    def _store(
+    def _store_deliveries(
         self,
         deliveries: Iterable[intake.Delivery],
         story_key: str | None,
@@ -382,7 +265,7 @@ class Archive:
             return [_rejected(d.source, d.reason or "") for d in group]
         results: list[IngestResult] = []
         stored: dict[int, Document] = {}
-        with ingest_transaction(self._engine, self._backend) as writer:
+        with self._store.ingesting() as writer:
             for at, delivery in enumerate(group):
                 try:
                     results += self._store_delivery(
@@ -444,48 +327,78 @@ class Archive:
             writer.make_room(story.id, number)
         previous = existing[number - 2] if number > 1 else None
         following = existing[number - 1] if number <= len(existing) else None
-        counts = (
-            _counts(self._stored_document(writer, previous.id, stored), document)
-            if previous
-            else None
-        )
-        version_id = writer.insert_version(
-            NewVersion(
-                story_id=story.id,
-                number=number,
-                document=document,
-                raw=delivery.data,
-                item_index=item.index,
-                source=source,
-                received_at=received,
-                created_at=created,
-                content_hash=item.content_hash,
-                headline=item.headline,
-                headline_key=item.headline_key,
-                summary=item.summary,
-                signature=item.signature,
-                band_keys=item.band_keys,
-                counts=counts.to_dict() if counts else None,
+        count = len(existing) + 1
+        title = item.headline if number == count else story.title
+        comparison = None
+        if previous is not None:
+            old = self._stored_document(writer, previous.id, stored)
+            changelog = compare_documents(
+                old,
+                document,
+                story_key=story.key,
+                story_title=title,
+                old_ref=VersionRef(previous.number, previous.label),
+                new_ref=VersionRef(number, meta.label),
             )
+            comparison = (changelog, old, document)
+        counts = ChangeCounts.of(comparison[0]) if comparison else None
+        new = NewVersion(
+            story_id=story.id,
+            number=number,
+            document=document,
+            raw=delivery.data,
+            item_index=item.index,
+            source=source,
+            received_at=received,
+            created_at=created,
+            content_hash=item.content_hash,
+            headline=item.headline,
+            headline_key=item.headline_key,
+            summary=item.summary,
+            signature=item.signature,
+            band_keys=item.band_keys,
+            counts=counts.to_dict() if counts else None,
         )
+        version_id = writer.insert_version(new)
         stored[version_id] = document
         if following is not None:
             following_document = self._stored_document(writer, following.id, stored)
             writer.update_version(
                 following.id, counts=_counts(document, following_document).to_dict()
             )
-        count = len(existing) + 1
-        changes: dict[str, Any] = {
-            "version_count": count,
-            "first_seen": min(story.first_seen, received),
-            "last_update": max(story.last_update, created),
-            "title": item.headline if number == count else story.title,
-            "status": str(Status.WITHDRAWN) if meta.withdrawn else story.status,
-        }
+        after = replace(
+            story,
+            version_count=count,
+            first_seen=min(story.first_seen, received),
+            last_update=max(story.last_update, created),
+            title=title,
+            status=str(Status.WITHDRAWN) if meta.withdrawn else story.status,
+        )
         # only what changed: rewriting an unchanged title would reindex it for search
-        changes = {name: value for name, value in changes.items() if getattr(story, name) != value}
-        writer.update_story(story.id, **changes)
-        return IngestResult(source, "added", story.key, number, None, counts)
+        writer.update_story(
+            story.id,
+            **{
+                name: getattr(after, name)
+                for name in _STORY_CHANGES
+                if getattr(after, name) != getattr(story, name)
+            },
+        )
+        row = VersionRow(
+            story_key=story.key,
+            number=number,
+            label=meta.label,
+            received_at=received,
+            created_at=created,
+            headline=item.headline,
+            advisory=meta.advisory,
+            counts=counts,
+            id=version_id,
+            format=meta.format,
+            item_index=item.index,
+        )
+        return IngestResult(
+            source, "added", story.key, number, None, counts, row, after, comparison
+        )
 
     def _story_for(
         self, writer: IngestWriter, item: intake.PreparedItem, story_key: str | None
@@ -533,31 +446,26 @@ class Archive:
         limit: int = 200,
         offset: int = 0,
     ) -> list[StoryRow]:
-        with self._sessions() as session:
-            rows = repository.list_stories(
-                session, order=order, match=match, limit=limit, offset=offset
-            )
-            return [_story_row(story, counts) for story, counts in rows]
+        with self._store.reading() as reader:
+            return reader.stories(order=order, match=match, limit=limit, offset=offset)
 
     def story_count(self, match: str | None = None) -> int:
-        with self._sessions() as session:
-            return repository.count_stories(session, match)
+        with self._store.reading() as reader:
+            return reader.story_count(match)
 
     def story(self, key_or_prefix: str) -> StoryRow:
-        with self._sessions() as session:
-            story = self._find_story(session, key_or_prefix)
-            latest = repository.version_by_number(session, story.id, story.version_count)
-            return _story_row(story, latest.counts if latest else None)
+        with self._store.reading() as reader:
+            return reader.story_row(_find_story(reader, key_or_prefix))
 
     def versions(self, story_key: str) -> list[VersionRow]:
-        with self._sessions() as session:
-            story = self._find_story(session, story_key)
-            return [_version_row(v, story.key) for v in repository.versions_of(session, story.id)]
+        with self._store.reading() as reader:
+            return reader.versions(_find_story(reader, story_key))
 
     def document(self, story_key: str, number: int) -> Document:
-        with self._sessions() as session:
-            story = self._find_story(session, story_key)
-            return self._load_document(session, self._find_version(session, story, number))
+        with self._store.reading() as reader:
+            story = _find_story(reader, story_key)
+            (document,) = reader.documents([_find_version(reader, story, number).id])
+            return document
 
     def raw(self, story_key: str, number: int) -> bytes:
         """The bytes of the delivery the version came in, exactly as received.
@@ -565,9 +473,9 @@ class Archive:
         A feed or a NewsML-G2 newsMessage holds several items: `VersionRow.item_index` says
         which one, in `versions.readers.read` order.
         """
-        with self._sessions() as session:
-            story = self._find_story(session, story_key)
-            return self._find_version(session, story, number).raw
+        with self._store.reading() as reader:
+            story = _find_story(reader, story_key)
+            return reader.raw(_find_version(reader, story, number).id)
 
     def compare(self, story_key: str, old: int | None = None, new: int | None = None) -> ChangeLog:
         """`old` → `new`; by default the latest version against the one before it."""
@@ -578,13 +486,13 @@ class Archive:
         self, story_key: str, old: int | None = None, new: int | None = None
     ) -> tuple[ChangeLog, Document, Document]:
         """`compare`, with the two documents it compared (renderers number paragraphs)."""
-        with self._sessions() as session:
-            story = self._find_story(session, story_key)
+        with self._store.reading() as reader:
+            story = _find_story(reader, story_key)
             if new is None:
                 new = story.version_count
             if old is None:
                 old = max(new - 1, 1)
-            return self._pair(session, story, old, new)
+            return _pair(reader, story, old, new)
 
     def history(
         self, story_key: str, first: int | None = None, last: int | None = None
@@ -595,28 +503,28 @@ class Archive:
     def _history(
         self, story_key: str, first: int | None, last: int | None
     ) -> list[tuple[ChangeLog, Document, Document]]:
-        with self._sessions() as session:
-            story = self._find_story(session, story_key)
+        with self._store.reading() as reader:
+            story = _find_story(reader, story_key)
             first = 1 if first is None else first
             last = story.version_count if last is None else last
             if first > last:
                 raise UnknownVersion(f"versions {first}..{last} of {story.key}: {first} > {last}")
-            versions = repository.versions_between(session, story.id, first, last)
+            versions = reader.versions_between(story, first, last)
             stored = {version.number for version in versions}
             for number in range(first, last + 1):
                 if number not in stored:
                     raise _no_version(story, number)
-            documents = self._load_documents(session, versions)
-            return [
-                (
-                    self._changelog(story, old, new, old_document, new_document),
-                    old_document,
-                    new_document,
-                )
-                for (old, old_document), (new, new_document) in itertools.pairwise(
-                    zip(versions, documents, strict=True)
-                )
-            ]
+            documents = reader.documents([version.id for version in versions])
+        return [
+            (
+                _changelog(story, old, new, old_document, new_document),
+                old_document,
+                new_document,
+            )
+            for (old, old_document), (new, new_document) in itertools.pairwise(
+                zip(versions, documents, strict=True)
+            )
+        ]
 
     def advisories(self, story_key: str) -> dict[int, str]:
         """The advisory line generated for each version after the first, by version number.
@@ -648,9 +556,8 @@ class Archive:
         Paragraphs are numbered as editors count them (the documents go to the renderer).
         """
         if pair is not None:
-            with self._sessions() as session:
-                story = self._find_story(session, story_key)
-                triples = [self._pair(session, story, *pair)]
+            with self._store.reading() as reader:
+                triples = [_pair(reader, _find_story(reader, story_key), *pair)]
         else:
             triples = self._history(story_key, first, last)
             if not triples:
@@ -663,10 +570,10 @@ class Archive:
 
     def documents(self, story_key: str, numbers: Iterable[int]) -> dict[int, Document]:
         """Several versions' documents by number, read in one go (exports number paragraphs)."""
-        with self._sessions() as session:
-            story = self._find_story(session, story_key)
-            versions = [self._find_version(session, story, n) for n in sorted(set(numbers))]
-            documents = self._load_documents(session, versions)
+        with self._store.reading() as reader:
+            story = _find_story(reader, story_key)
+            versions = [_find_version(reader, story, n) for n in sorted(set(numbers))]
+            documents = reader.documents([version.id for version in versions])
             return {
                 version.number: document
                 for version, document in zip(versions, documents, strict=True)
@@ -676,142 +583,82 @@ class Archive:
         terms = re.findall(r"\w+", words)
         if not terms:
             return []
-        with self._sessions() as session:
-            rows = repository.search(session, terms, limit)
-            return [
-                SearchHit(key, title, number, _snippet(text, terms), last_update)
-                for key, title, number, text, last_update in rows
-            ]
+        with self._store.reading() as reader:
+            rows = reader.search(terms, limit)
+        return [
+            SearchHit(key, title, number, _snippet(text, terms), last_update)
+            for key, title, number, text, last_update in rows
+        ]
 
     def change_token(self) -> int:
-        return self._watch.token()
+        return self._store.change_token()
 
     def versions_since(self, version_id: int) -> list[VersionRow]:
-        with self._sessions() as session:
-            return [
-                _version_row(version, key)
-                for version, key in repository.versions_after(session, version_id)
-            ]
+        with self._store.reading() as reader:
+            return reader.versions_after(version_id)
 
     def latest_version_id(self) -> int:
-        with self._sessions() as session:
-            return repository.latest_version_id(session)
-
-    # helpers
-
-    def _find_story(self, session: Session, key_or_prefix: str) -> Story:
-        story = repository.story_by_key(session, key_or_prefix)
-        if story is not None:
-            return story
-        matches = repository.stories_by_key_prefix(session, key_or_prefix, limit=6)
-        if not matches and key_or_prefix != key_or_prefix.lower():
-            # Keys made from headlines are lower-case slugs; "Biden" should find them.
-            matches = repository.stories_by_key_prefix(session, key_or_prefix.lower(), limit=6)
-        if not matches:
-            raise UnknownStory(f"no story {key_or_prefix!r}")
-        if len(matches) > 1:
-            keys = ", ".join(s.key for s in matches[:5])
-            raise AmbiguousStory(f"{key_or_prefix!r} matches several stories: {keys}")
-        return matches[0]
-
-    def _find_version(self, session: Session, story: Story, number: int) -> Version:
-        version = repository.version_by_number(session, story.id, number)
-        if version is None:
-            raise _no_version(story, number)
-        return version
-
-    def _pair(
-        self, session: Session, story: Story, old: int, new: int
-    ) -> tuple[ChangeLog, Document, Document]:
-        """Version `old` against version `new`, with the two documents compared."""
-        old_version = self._find_version(session, story, old)
-        new_version = self._find_version(session, story, new)
-        old_document, new_document = self._load_documents(session, [old_version, new_version])
-        changelog = self._changelog(story, old_version, new_version, old_document, new_document)
-        return changelog, old_document, new_document
-
-    def _changelog(
-        self,
-        story: Story,
-        old: Version,
-        new: Version,
-        old_document: Document,
-        new_document: Document,
-    ) -> ChangeLog:
-        return compare_documents(
-            old_document,
-            new_document,
-            story_key=story.key,
-            story_title=story.title,
-            old_ref=VersionRef(old.number, old.label),
-            new_ref=VersionRef(new.number, new.label),
-        )
-
-    def _load_document(self, session: Session, version: Version) -> Document:
-        return self._load_documents(session, [version])[0]
-
-    def _load_documents(self, session: Session, versions: list[Version]) -> list[Document]:
-        """The stored documents, their sentences read in one query (a history reads many)."""
-        rows = repository.sentences_of(session, [version.id for version in versions])
-        return [_document(version, rows.get(version.id, [])) for version in versions]
+        with self._store.reading() as reader:
+            return reader.latest_version_id()
 
 
-def _document(version: Version, rows: list[SentenceRow]) -> Document:
-    sentences = [
-        Sentence(
-            row.text, Section(row.section), row.paragraph, row.position, ParagraphKind(row.kind)
-        )
-        for row in rows
-    ]
-    meta = ItemMeta(
-        label=version.label,
-        advisory=version.advisory,
-        guid=version.guid,
-        version=version.agency_version,
-        created=version.created_at,
-        withdrawn=version.withdrawn,
-        correction=version.correction,
-        ednote=version.ednote,
-        format=version.format,
-        encoding=version.encoding,
+def _find_story(reader: Reader, key_or_prefix: str) -> StoryState:
+    story = reader.story_by_key(key_or_prefix)
+    if story is not None:
+        return story
+    matches = reader.stories_by_key_prefix(key_or_prefix, limit=6)
+    if not matches and key_or_prefix != key_or_prefix.lower():
+        # Keys made from headlines are lower-case slugs; "Biden" should find them.
+        matches = reader.stories_by_key_prefix(key_or_prefix.lower(), limit=6)
+    if not matches:
+        raise UnknownStory(f"no story {key_or_prefix!r}")
+    if len(matches) > 1:
+        keys = ", ".join(s.key for s in matches[:5])
+        raise AmbiguousStory(f"{key_or_prefix!r} matches several stories: {keys}")
+    return matches[0]
+
+
+def _find_version(reader: Reader, story: StoryState, number: int) -> VersionRow:
+    version = reader.version(story, number)
+    if version is None:
+        raise _no_version(story, number)
+    return version
+
+
+def _pair(
+    reader: Reader, story: StoryState, old: int, new: int
+) -> tuple[ChangeLog, Document, Document]:
+    """Version `old` against version `new`, with the two documents compared."""
+    old_version = _find_version(reader, story, old)
+    new_version = _find_version(reader, story, new)
+    old_document, new_document = reader.documents([old_version.id, new_version.id])
+    changelog = _changelog(story, old_version, new_version, old_document, new_document)
+    return changelog, old_document, new_document
+
+
+def _changelog(
+    story: StoryState,
+    old: VersionRow,
+    new: VersionRow,
+    old_document: Document,
+    new_document: Document,
+) -> ChangeLog:
+    return compare_documents(
+        old_document,
+        new_document,
+        story_key=story.key,
+        story_title=story.title,
+        old_ref=VersionRef(old.number, old.label),
+        new_ref=VersionRef(new.number, new.label),
     )
-    return Document.from_sentences(sentences, meta)
 
 
-def _no_version(story: Story, number: int) -> UnknownVersion:
+def _no_version(story: StoryState, number: int) -> UnknownVersion:
     return UnknownVersion(f"{story.key} has no version {number} (it has 1..{story.version_count})")
 
 
 def _rejected(source: str, reason: str) -> IngestResult:
     return IngestResult(source, "rejected", None, None, reason, None)
-
-
-def _story_row(story: Story, counts: dict[str, Any] | None) -> StoryRow:
-    return StoryRow(
-        key=story.key,
-        title=story.title,
-        versions=story.version_count,
-        first_seen=story.first_seen,
-        last_update=story.last_update,
-        status=Status(story.status),
-        latest=ChangeCounts.from_dict(counts) if counts else None,
-    )
-
-
-def _version_row(version: Version, story_key: str) -> VersionRow:
-    return VersionRow(
-        story_key=story_key,
-        number=version.number,
-        label=version.label,
-        received_at=version.received_at,
-        created_at=version.created_at,
-        headline=version.headline,
-        advisory=version.advisory,
-        counts=ChangeCounts.from_dict(version.counts) if version.counts else None,
-        id=version.id,
-        format=version.format,
-        item_index=version.item_index,
-    )
 
 
 def _snippet(text: str, terms: list[str]) -> str:

@@ -53,7 +53,7 @@ def start_watcher() -> Iterator[Callable[..., RunningWatcher]]:
         **options: Any,
     ) -> RunningWatcher:
         watcher = FolderWatcher(
-            archive, [folder], log, report or Reporter(archive, log), settle=0.2, **options
+            archive, [folder], log, report or Reporter(log), settle=0.2, **options
         )
         stop = threading.Event()
         thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)

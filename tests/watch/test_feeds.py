@@ -102,7 +102,7 @@ def feed_watcher(
 ) -> FeedWatcher:
     log = recorder.log
     options = {"clock": clock} if clock else {}
-    return FeedWatcher(archive, urls, log, Reporter(archive, log), interval=60, **options)
+    return FeedWatcher(archive, urls, log, Reporter(log), interval=60, **options)
 
 
 def test_etag_and_last_modified_are_sent_back_and_304_ingests_nothing(
@@ -183,7 +183,7 @@ def test_the_running_watcher_survives_a_dead_feed(
         archive,
         [dead, server.url("/up")],
         recorder.log,
-        Reporter(archive, recorder.log),
+        Reporter(recorder.log),
         interval=1,
     )
     stop = threading.Event()

@@ -53,7 +53,7 @@ def test_each_new_version_runs_the_hook_with_its_summary(
 ) -> None:
     command, output = hook_output
     hooks = HookRunner(command, recorder.log, timeout=20)
-    start_watcher(archive, inbox, recorder.log, Reporter(archive, recorder.log, hooks=hooks))
+    start_watcher(archive, inbox, recorder.log, Reporter(recorder.log, hooks=hooks))
     (inbox / "v1.txt").write_text(STORY)
     until(lambda: len(payloads(output)) == 1)
     (inbox / "v2.txt").write_text(TYPO_FIXED)
@@ -88,7 +88,7 @@ def test_a_failing_hook_is_logged_and_the_watcher_carries_on(
     script = "import sys; sys.stderr.write('no pager'); sys.exit(3)"
     failing = f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"
     hooks = HookRunner(failing, recorder.log, timeout=20)
-    start_watcher(archive, inbox, recorder.log, Reporter(archive, recorder.log, hooks=hooks))
+    start_watcher(archive, inbox, recorder.log, Reporter(recorder.log, hooks=hooks))
     (inbox / "a.txt").write_text(wire_text(1, 1))
     (inbox / "b.txt").write_text(wire_text(2, 1))
     until(lambda: len(recorder.events("hook_error")) == 2)
@@ -122,7 +122,7 @@ def test_a_missing_hook_command_is_only_an_error_line(recorder: Recorder) -> Non
 def test_bell_rings_once_per_new_version(
     archive: Archive, recorder: Recorder, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    report = Reporter(archive, recorder.log, bell=True)
+    report = Reporter(recorder.log, bell=True)
     for result in archive.ingest(STORY.encode(), source="v1.txt"):
         report(result)
     for result in archive.ingest(STORY.encode(), source="v1-again.txt"):

@@ -19,26 +19,13 @@ from versions import story_match
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence
 from versions.normalise import sentence_hash
 from versions.placement import Candidate, StoredVersion
+from versions.records import StoryState
 from versions.store.backend import Backend
 from versions.store.schema import Band, Base, SentenceRow, Story, Version
 
 CANDIDATE_LIMIT = 500
 _story = Base.metadata.tables["story"]
 _version = Base.metadata.tables["version"]
-
-
-@dataclass(frozen=True, slots=True)
-class StoryState:
-    """A stored story as ingest reads and updates it."""
-
-    id: int
-    key: str
-    guid: str | None
-    title: str
-    first_seen: datetime
-    last_update: datetime
-    status: str
-    version_count: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,7 @@ def watch_command(
     max_take_size = ctx.find_root().params.get("max_take_size", DEFAULT_MAX_TAKE_SIZE)
     with Archive.open(str(db_url) if db_url else None, max_take_size=max_take_size) as archive:
         hooks = HookRunner(command, log, timeout=exec_timeout) if command else None
-        report = Reporter(archive, log, hooks=hooks, bell=bell)
+        report = Reporter(log, hooks=hooks, bell=bell)
         jobs: list[Callable[[threading.Event], None]] = []
         if folders:
             jobs.append(FolderWatcher(archive, folders, log, report, polling=polling).run)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from versions.errors import WirediffError
+from versions.export import advisory_line
 from versions.model import Status, Tag
-from versions.service import Archive, ChangeCounts, IngestResult
+from versions.service import ChangeCounts, IngestResult
 from versions.watch.events import EventLog
 from versions.watch.hooks import HookRunner, ring_bell
 
@@ -23,38 +23,36 @@ def substantive(counts: ChangeCounts | None) -> bool:
     return counts.total > counts.tags.get(str(Tag.COSMETIC), 0)
 
 
-def describe(archive: Archive, result: IngestResult, *, advisory: bool = False) -> dict[str, Any]:
-    """The fields of an "ingested" event, read back from the archive after the commit.
+def describe(result: IngestResult, *, advisory: bool = False) -> dict[str, Any]:
+    """The fields of an "ingested" event, from what the ingest returned (nothing read again).
 
     `advisory` adds the advisory line an editor would write for the version
-    (a diff against its predecessor, so only when someone is listening).
+    (from the comparison with its predecessor, so only when someone is listening).
     """
-    assert result.story is not None and result.version is not None
-    story = archive.story(result.story)
-    rows = archive.versions(story.key)
-    row = next(r for r in rows if r.number == result.version)
+    row, story = result.stored, result.story_state
+    assert row is not None and story is not None
     counts = result.counts
     fields: dict[str, Any] = {
         "story": story.key,
         "title": story.title,
-        "status": str(story.status),
-        "withdrawn": story.status is Status.WITHDRAWN,
+        "status": story.status,
+        "withdrawn": story.status == str(Status.WITHDRAWN),
         "version": row.number,
         "label": row.label,
         "headline": row.headline,
         "versions": {
             "old": row.number - 1 if row.number > 1 else None,
             "new": row.number,
-            "total": len(rows),
+            "total": story.version_count,
         },
-        "out_of_order": row.number < len(rows),
+        "out_of_order": row.number < story.version_count,
         "counts": counts.by_kind if counts else None,
         "tags": {tag: n for tag, n in counts.tags.items() if n} if counts else {},
         "summary": counts.short() if counts else "first version",
         "substantive": substantive(counts),
     }
     if advisory:
-        line = archive.advisory(story.key, row.number) if row.number > 1 else ""
+        line = advisory_line(*result.comparison) if result.comparison else ""
         fields["advisory"] = line or None
     return fields
 
@@ -64,13 +62,11 @@ class Reporter:
 
     def __init__(
         self,
-        archive: Archive,
         log: EventLog,
         *,
         hooks: HookRunner | None = None,
         bell: bool = False,
     ) -> None:
-        self._archive = archive
         self._log = log
         self._hooks = hooks
         self._bell = bell
@@ -79,10 +75,7 @@ class Reporter:
         if result.status != "added":
             self._log.result(result)
             return
-        try:
-            fields = describe(self._archive, result, advisory=self._hooks is not None)
-        except WirediffError as exc:  # renumbered or renamed by another writer meanwhile
-            fields = {"story": result.story, "version": result.version, "note": str(exc)}
+        fields = describe(result, advisory=self._hooks is not None)
         record = self._log.emit("ingested", source=result.source, **fields)
         if self._hooks is not None:
             self._hooks.submit(record)

@@ -1,0 +1,43 @@
+"""The database as the service sees it: a reading session, or an ingest transaction.
+
+Sessions, transactions and the engine's differences stay here (simonw/llm's
+`LogStore` idea): the service asks for values and hands over decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+
+from versions.store import db
+from versions.store.backend import backend_for
+from versions.store.reader import Reader
+from versions.store.writer import IngestWriter, ingest_transaction
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sessions = db.make_sessionmaker(engine)
+        self._backend = backend_for(engine.dialect.name)
+        self._watch = db.ChangeWatch(engine)
+
+    @contextmanager
+    def reading(self) -> Iterator[Reader]:
+        with self._sessions() as session:
+            yield Reader(session, self._backend)
+
+    @contextmanager
+    def ingesting(self) -> Iterator[IngestWriter]:
+        """One transaction holding the ingest lock from its first read to its commit."""
+        with ingest_transaction(self._engine, self._backend) as writer:
+            yield writer
+
+    def change_token(self) -> int:
+        return self._watch.token()
+
+    def close(self) -> None:
+        self._watch.close()
+        self._engine.dispose()
