@@ -7,13 +7,14 @@ processes while one writer stores the items in input order.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
-from pathlib import Path
 
 from versions import story_match
 from versions.errors import RejectedInput
@@ -24,6 +25,7 @@ STDIN = "-"
 # A directory ingest smaller than this is prepared in-process: starting workers costs more.
 POOL_MIN_FILES = 64
 FILES_PER_TASK = 16
+WORKERS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +46,13 @@ class PreparedItem:
 class Delivery:
     """A file's (or stdin's) bytes and items; `reason` says why none can be read.
 
-    An item is None when it holds no text (it is rejected on its own).
+    An item that cannot be stored (no text, or odd input that broke the engine) is
+    the reason it is rejected, and the others go on.
     """
 
     source: str
     data: bytes
-    items: tuple[PreparedItem | None, ...] = ()
+    items: tuple[PreparedItem | str, ...] = ()
     reason: str | None = None
 
 
@@ -61,9 +64,7 @@ def headline_of(document: Document) -> str:
     return first[:120]
 
 
-def prepare(document: Document, index: int) -> PreparedItem | None:
-    if not document.text.strip():
-        return None
+def prepare(document: Document, index: int) -> PreparedItem:
     document = Document.from_sentences(document.sentences, document.meta)
     headline = headline_of(document)
     signature = story_match.signature(story_match.shingles(document))
@@ -79,59 +80,124 @@ def prepare(document: Document, index: int) -> PreparedItem | None:
     )
 
 
-def deliver(data: bytes, source: str) -> Delivery:
+def deliver(data: bytes, source: str, limit: int) -> Delivery:
+    if len(data) > limit:
+        return Delivery(source, b"", reason=too_large(limit))
     try:
         documents = read(data, source)
     except RejectedInput as exc:
         return Delivery(source, data, reason=exc.reason)
+    except Exception as exc:  # a reader's bug met by odd input: that input's fault alone
+        return Delivery(source, data, reason=f"cannot be read: {failure_text(exc)}")
     return Delivery(
-        source, data, tuple(prepare(document, i) for i, document in enumerate(documents))
+        source,
+        data,
+        tuple(_item(document, i, len(documents)) for i, document in enumerate(documents)),
     )
 
 
-def deliver_path(path: str) -> Delivery:
+def _item(document: Document, index: int, count: int) -> PreparedItem | str:
+    if not document.text.strip():
+        return "no text in the item"
     try:
-        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
-    except OSError as exc:
-        return Delivery(path, b"", reason=exc.strerror or str(exc))
-    return deliver(data, path)
+        return prepare(document, index)
+    except Exception as exc:
+        return f"{item_name(index, count)} cannot be stored: {failure_text(exc)}"
 
 
-def _deliver_paths(paths: list[str]) -> list[Delivery]:
-    return [deliver_path(path) for path in paths]
+def item_name(index: int, count: int) -> str:
+    return f"item {index + 1}" if count > 1 else "the item"
 
 
-def deliveries(paths: list[str]) -> Iterator[Delivery]:
+def failure_text(error: BaseException) -> str:
+    """An unexpected error in one line: the innermost cause, named by its type."""
+    cause = getattr(error, "orig", None) or error.__cause__ or error
+    text = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {text[0]}" if text else type(cause).__name__
+
+
+def deliver_path(path: str, limit: int) -> Delivery:
+    try:
+        data = read_input(path, limit)
+    except RejectedInput as exc:
+        return Delivery(path, b"", reason=exc.reason)
+    return deliver(data, path, limit)
+
+
+def read_input(path: str, limit: int) -> bytes:
+    """The bytes of one named input; `RejectedInput` for what is not a file or too large.
+
+    A FIFO, socket or device is refused before it is opened: reading one could wait forever.
+    """
+    if path == STDIN:
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        try:
+            mode = os.stat(path).st_mode
+            if not stat.S_ISREG(mode):
+                raise RejectedInput(path, f"not a regular file ({_file_kind(mode)})")
+            with open(path, "rb") as file:
+                data = file.read(limit + 1)
+        except OSError as exc:
+            raise RejectedInput(path, exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise RejectedInput(path, too_large(limit))
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def too_large(limit: int) -> str:
+    return (
+        f"larger than the {size_text(limit)} limit for one take "
+        "(--max-take-size or WIREDIFF_MAX_TAKE_SIZE raises it)"
+    )
+
+
+def _deliver_paths(paths: list[str], limit: int) -> list[Delivery]:
+    return [deliver_path(path, limit) for path in paths]
+
+
+def deliveries(paths: list[str], limit: int) -> Iterator[Delivery]:
     """Each path's delivery, in order; prepared by worker processes for a long list.
 
     At most a few tasks per worker are in flight, so a backfill of a million files
     holds a bounded number of deliveries in memory, whatever the writer's pace.
     """
     if len(paths) < POOL_MIN_FILES or STDIN in paths:
-        yield from map(deliver_path, paths)
+        yield from (deliver_path(path, limit) for path in paths)
         return
     # forkserver: workers never inherit the parent's open database connections or threads
     context = get_context("forkserver")
     context.set_forkserver_preload(["versions.intake"])
-    workers = 2
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from _in_order(pool.submit, _deliver_paths, _chunks(paths), 3 * workers)
+    with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
+        tasks = (
+            pool.submit(_deliver_paths, paths[start : start + FILES_PER_TASK], limit)
+            for start in range(0, len(paths), FILES_PER_TASK)
+        )
+        yield from _in_order(tasks, 3 * WORKERS)
 
 
-def _chunks(paths: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(paths), FILES_PER_TASK):
-        yield paths[start : start + FILES_PER_TASK]
-
-
-def _in_order(
-    submit: Callable[..., Future[list[Delivery]]],
-    work: Callable[[list[str]], list[Delivery]],
-    tasks: Iterable[list[str]],
-    window: int,
-) -> Iterator[Delivery]:
+def _in_order(tasks: Iterator[Future[list[Delivery]]], window: int) -> Iterator[Delivery]:
+    """The tasks' results in order, submitting the next only while fewer than `window` wait."""
     pending: deque[Future[list[Delivery]]] = deque()
     for task in tasks:
-        pending.append(submit(work, task))
+        pending.append(task)
         if len(pending) >= window:
             yield from pending.popleft().result()
     while pending:

@@ -36,6 +36,7 @@ from versions.model import (
 )
 from versions.records import ChangeCounts, SearchHit, StoryRow, StoryState, VersionRow
 from versions.store import db
+from versions.store.failures import archive_failure
 from versions.store.reader import Reader
 from versions.store.store import Store
 from versions.store.writer import IngestWriter, NewVersion
@@ -83,21 +84,24 @@ class Export:
         return safe_filename(self.story_key, self.format, self.span)
 
 
+DEFAULT_MAX_TAKE_SIZE = 10 * 1024 * 1024
 SNIPPET_CONTEXT = 60
-# deliveries written in one transaction (each item in its own savepoint): fewer commits
+# deliveries written in one transaction: fewer commits
 STORE_BATCH = 32
 # committed documents kept for the next takes of their stories to compare against
 REMEMBER_VERSIONS = 2048
 REMEMBER_MAX_SENTENCES = 2000
 _SLUG_WORDS = re.compile(r"[a-z0-9]+")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_MAX_LENGTH = 60
 
 
 def input_files(paths: Iterable[str | Path]) -> list[str]:
     """Files named and files under directories (recursive, name order); "-" is stdin.
 
-    A dangling or looping symlink under a directory is listed too, so that reading it
-    reports it rejected instead of passing over it in silence; directory symlinks are
-    not followed, so a loop cannot recurse.
+    A dangling or looping symlink, a FIFO or a device under a directory is listed too, so
+    that reading it reports it rejected instead of passing over it in silence; directory
+    symlinks are not followed, so a loop cannot recurse.
     """
     result: list[str] = []
     for path in paths:
@@ -107,17 +111,11 @@ def input_files(paths: Iterable[str | Path]) -> list[str]:
         path = Path(path)
         if path.is_dir():
             result.extend(
-                str(p)
-                for p in sorted(path.rglob("*"))
-                if (p.is_file() or _dangling(p)) and not _hidden(p, path)
+                str(p) for p in sorted(path.rglob("*")) if not p.is_dir() and not _hidden(p, path)
             )
         else:
             result.append(str(path))
     return result
-
-
-def _dangling(path: Path) -> bool:
-    return path.is_symlink() and not path.exists()
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -134,7 +132,7 @@ def upgrade_database(url: str | None = None) -> None:
     db.upgrade(db.resolve_url(url))
 
 
-def slugify(text: str, max_length: int = 60) -> str:
+def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
     words = _SLUG_WORDS.findall(story_match.headline_key(text))
     slug = ""
     for word in words:
@@ -143,6 +141,16 @@ def slugify(text: str, max_length: int = 60) -> str:
             break
         slug = candidate
     return slug or "story"
+
+
+def check_story_key(key: str) -> str:
+    """A story key given by hand follows the rules of generated ones: a slug, or it is refused."""
+    if _SLUG.fullmatch(key) and len(key) <= SLUG_MAX_LENGTH:
+        return key
+    raise WirediffError(
+        f"story key {key!r} is not a slug: lower-case letters and digits in words "
+        f"joined by single hyphens, at most {SLUG_MAX_LENGTH} characters"
+    )
 
 
 def _counts(old: Document, new: Document) -> ChangeCounts:
@@ -156,15 +164,6 @@ def _now() -> datetime:
 # a comparison: the change log and the two documents compared
 Comparison = tuple[ChangeLog, Document, Document]
 _STORY_CHANGES = ("version_count", "first_seen", "last_update", "title", "status")
-
-
-class _ItemFailed(Exception):
-    """Item `at` of a group failed with `error`: the group's transaction is undone."""
-
-    def __init__(self, at: int, error: Exception) -> None:
-        super().__init__(at, error)
-        self.at = at
-        self.error = error
 
 
 def _batches(deliveries: Iterable[intake.Delivery], size: int) -> Iterator[list[intake.Delivery]]:
@@ -181,21 +180,32 @@ def _batches(deliveries: Iterable[intake.Delivery], size: int) -> Iterator[list[
 class Archive:
     """The stored stories; open with `Archive.open`, use as a context manager."""
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(
+        self, engine: Engine, url: str, *, max_take_size: int = DEFAULT_MAX_TAKE_SIZE
+    ) -> None:
         self.url = url
+        self.max_take_size = max_take_size
         self._store = Store(engine)
         self._recent: OrderedDict[int, Document] = OrderedDict()
 
     @classmethod
-    def open(cls, url: str | None = None, *, create: bool = True) -> Archive:
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        create: bool = True,
+        max_take_size: int = DEFAULT_MAX_TAKE_SIZE,
+    ) -> Archive:
         """Open `url` (else `WIREDIFF_DB`, else the user's SQLite file).
 
         A new empty database is brought to the current schema; an older one raises
-        `NeedsUpgrade` until `wirediff db upgrade` is run on it.
+        `NeedsUpgrade` until `wirediff db upgrade` is run on it. A delivery larger than
+        `max_take_size` bytes is rejected unread: no wire take comes near 10 MB, and the
+        engine's memory grows with the text.
         """
         resolved = db.resolve_url(url)
         engine = db.open_engine(resolved, create=create)
-        return cls(engine, resolved)
+        return cls(engine, resolved, max_take_size=max_take_size)
 
     def close(self) -> None:
         self._store.close()
@@ -224,15 +234,23 @@ class Archive:
         """Store every item in `data`, each in its own transaction.
 
         A rejected input stores nothing; an item already stored for its story is
-        reported "unchanged".
+        reported "unchanged". An item that cannot be read or stored is rejected with the
+        reason and the others go on; only a failure of the archive itself (disk,
+        connection, lock) raises, for the caller to retry.
         """
-        return list(self._store_deliveries([intake.deliver(data, source)], story, received_at))
+        if story is not None:
+            check_story_key(story)
+        delivery = intake.deliver(data, source, self.max_take_size)
+        return list(self._store_deliveries([delivery], story, received_at))
 
     def ingest_paths(
         self, paths: Iterable[str | Path], *, story: str | None = None
     ) -> Iterator[IngestResult]:
         """Each file's results, in input order; a long list is parsed by worker processes."""
-        yield from self._store_deliveries(intake.deliveries(input_files(paths)), story, None)
+        if story is not None:
+            check_story_key(story)
+        deliveries = intake.deliveries(input_files(paths), self.max_take_size)
+        yield from self._store_deliveries(deliveries, story, None)
 
     def _store_deliveries(
         self,
@@ -243,16 +261,15 @@ class Archive:
         """Results after their commit, several deliveries to a transaction (fewer commits).
 
         Nothing is reported before its commit, so a crash loses only unreported items.
-        When an item fails, the transaction is undone, the items before it are stored
-        again in one of their own and reported, then the failure is raised: a failing
-        item never undoes another.
+        When an item fails, the group's transaction is undone and the group stored
+        again one item to a transaction: a failing item never undoes another.
         """
         for group in _batches(deliveries, STORE_BATCH):
             try:
                 results = self._store_group(group, story_key, received_at)
-            except _ItemFailed as failed:
-                yield from self._store_group(group[: failed.at], story_key, received_at)
-                raise failed.error from None
+            except Exception:
+                yield from self._store_one_by_one(group, story_key, received_at)
+                continue
             yield from results
 
     def _store_group(
@@ -266,32 +283,50 @@ class Archive:
         results: list[IngestResult] = []
         stored: dict[int, Document] = {}
         with self._store.ingesting() as writer:
-            for at, delivery in enumerate(group):
-                try:
-                    results += self._store_delivery(
-                        writer, delivery, story_key, received_at or _now(), stored
+            for delivery in group:
+                received = received_at or _now()
+                if delivery.reason is not None:
+                    results.append(_rejected(delivery.source, delivery.reason))
+                    continue
+                for item in delivery.items:
+                    results.append(
+                        _rejected(delivery.source, item)
+                        if isinstance(item, str)
+                        else self._place(writer, item, delivery, story_key, received, stored)
                     )
-                except Exception as exc:
-                    raise _ItemFailed(at, exc) from exc
         self._remember(stored)
         return results
 
-    def _store_delivery(
+    def _store_one_by_one(
         self,
-        writer: IngestWriter,
-        delivery: intake.Delivery,
+        group: list[intake.Delivery],
         story_key: str | None,
-        received: datetime,
-        stored: dict[int, Document],
-    ) -> list[IngestResult]:
-        if delivery.reason is not None:
-            return [_rejected(delivery.source, delivery.reason)]
-        return [
-            self._place(writer, item, delivery, story_key, received, stored)
-            if item is not None
-            else _rejected(delivery.source, "no text in the item")
-            for item in delivery.items
-        ]
+        received_at: datetime | None,
+    ) -> Iterator[IngestResult]:
+        """Each item in its own transaction; one that fails is rejected with the reason,
+        unless the archive itself failed (disk, connection, lock): that raises."""
+        for delivery in group:
+            received = received_at or _now()
+            if delivery.reason is not None:
+                yield _rejected(delivery.source, delivery.reason)
+                continue
+            for index, item in enumerate(delivery.items):
+                if isinstance(item, str):
+                    yield _rejected(delivery.source, item)
+                    continue
+                stored: dict[int, Document] = {}
+                try:
+                    with self._store.ingesting() as writer:
+                        result = self._place(writer, item, delivery, story_key, received, stored)
+                except Exception as exc:
+                    if archive_failure(exc):
+                        raise
+                    name = intake.item_name(index, len(delivery.items))
+                    result = _rejected(
+                        delivery.source, f"{name} cannot be stored: {intake.failure_text(exc)}"
+                    )
+                self._remember(stored)
+                yield result
 
     def _place(
         self,
