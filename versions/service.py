@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from versions import intake, placement, story_match
 from versions.compare import compare as compare_documents
+from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.errors import (
     AmbiguousStory,
     UnknownStory,
@@ -84,7 +85,6 @@ class Export:
         return safe_filename(self.story_key, self.format, self.span)
 
 
-DEFAULT_MAX_TAKE_SIZE = 10 * 1024 * 1024
 SNIPPET_CONTEXT = 60
 # deliveries written in one transaction: fewer commits
 STORE_BATCH = 32
