@@ -6,7 +6,8 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
@@ -52,10 +53,26 @@ class Group(click.Group):
     }
 
     def invoke(self, ctx: click.Context) -> Any:
+        url = ctx.params.get("db_url") or os.environ.get("WIREDIFF_DB")
         try:
             return super().invoke(ctx)
         except WirediffError as exc:
-            raise Failure(str(exc)) from exc
+            raise Failure(_hide_secrets(str(exc), url)) from exc
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None  # as a shell reports SIGINT
+        except BrokenPipeError:
+            # `wirediff log X | head -1`: the reader has gone; stop quietly, as git does.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(141) from None
+        except Exception as exc:
+            # Errors of the archive itself (disk, permissions, connection) met mid-command.
+            sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
+            if sqlalchemy_errors is None or not isinstance(exc, sqlalchemy_errors.DBAPIError):
+                raise
+            from versions.store import db
+
+            message = db.failure(exc, db.resolve_url(url))
+            raise Failure(_hide_secrets(message, url)) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])
@@ -79,6 +96,12 @@ class Group(click.Group):
         ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _hide_secrets(message: str, url: str | None) -> str:
+    from versions.store.db import hide_secrets
+
+    return hide_secrets(message, url)
 
 
 def _url(ctx: click.Context) -> str | None:
@@ -177,6 +200,9 @@ def ingest(
 
     if story is not None:
         check_story_key(story)
+    for path in paths:
+        if Path(path).is_dir() and not input_files([path]):
+            raise WirediffError(f"{path}: no files to ingest (hidden files are skipped)")
     files = input_files(paths)
     rejected = False
     with _open(ctx, create=True) as archive:
@@ -235,8 +261,37 @@ def stories(
     if output_format == "json":
         click.echo(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2))
         return
+    if not rows:
+        _note(
+            f"no story title or key holds {match!r}"
+            if match
+            else "no stories yet: `wirediff ingest PATH` stores some, `wirediff demo` shows some"
+        )
     for row in rows:
         click.echo(_story_line(row))
+
+
+def _note(message: str) -> None:
+    click.echo(f"wirediff: {message}", err=True)
+
+
+@contextmanager
+def _suggesting(archive: Archive, story: str) -> Iterator[None]:
+    """An unknown key names the stories whose headline holds the word typed."""
+    from versions.errors import UnknownStory
+
+    try:
+        yield
+    except UnknownStory as exc:
+        near = archive.stories(match=story, limit=5)
+        if not near:
+            raise WirediffError(f"no story key starts with {story!r}") from exc
+        keys = ", ".join(row.key for row in near)
+        raise WirediffError(
+            f"no story key starts with {story!r}; its headline holds it: {keys}"
+            if len(near) == 1
+            else f"no story key starts with {story!r}; their headlines hold it: {keys}"
+        ) from exc
 
 
 def _story_line(row: StoryRow) -> str:
@@ -253,7 +308,7 @@ def _story_line(row: StoryRow) -> str:
 @click.pass_context
 def log(ctx: click.Context, story: str, output_format: str) -> None:
     """The versions of STORY (a key or a unique key prefix)."""
-    with _open(ctx) as archive:
+    with _open(ctx) as archive, _suggesting(archive, story):
         versions = archive.versions(story)
     if output_format == "json":
         click.echo(json.dumps([v.to_dict() for v in versions], ensure_ascii=False, indent=2))
@@ -297,7 +352,7 @@ def diff(
     color: str,
 ) -> None:
     """What changed in STORY from version OLD to NEW (default: latest against the one before)."""
-    with _open(ctx) as archive:
+    with _open(ctx) as archive, _suggesting(archive, story):
         changes, old_document, new_document = archive.compare_with_documents(story, old, new)
     if output_format == "json":
         click.echo(json.dumps(changes.to_dict(), ensure_ascii=False, indent=2))
@@ -365,7 +420,7 @@ def export(
     if pair is not None and (first is not None or last is not None):
         raise click.UsageError("--pair cannot be combined with --from/--to")
     fmt = _export_format(output_format, output)
-    with _open(ctx) as archive:
+    with _open(ctx) as archive, _suggesting(archive, story):
         exported = archive.export(story, fmt, pair=pair, first=first, last=last)
     text = exported.text
     if output is None:
@@ -415,6 +470,9 @@ def search(ctx: click.Context, words: tuple[str, ...], limit: int) -> None:
     """Stories whose text holds all WORDS, newest first, with the first version holding them."""
     with _open(ctx) as archive:
         hits = archive.search(" ".join(words), limit=limit)
+    if not hits:
+        _note(f"no story holds {' '.join(words)}")
+        ctx.exit(1)
     for hit in hits:
         click.echo(f"{hit.story_key} v{hit.version}  {hit.title}\n    {hit.snippet}")
 

@@ -89,7 +89,7 @@ def test_errors_are_one_line_on_stderr(db_url: str, samples: Path) -> None:
     run(db_url, "ingest", str(samples / "peru-earthquake"))
     code, out, err = run(db_url, "log", "no-such-story")
     assert (code, out) == (1, "")
-    assert err == "wirediff: no story 'no-such-story'\n"
+    assert err == "wirediff: no story key starts with 'no-such-story'\n"
 
     code, _, err = run(db_url, "diff", "strong", "1", "9")
     assert code == 1 and err.startswith("wirediff: ") and "no version 9" in err

@@ -104,6 +104,8 @@ def make_engine(url: str) -> Engine:
         path = sqlite_path(url)
         if path is not None:
             _make_parent(path, url)
+        if path is not None and _exists(path, url) and not _writable(path):
+            parsed = _read_only(parsed, path)
         engine = create_engine(parsed)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
@@ -119,12 +121,38 @@ def make_engine(url: str) -> Engine:
     raise WirediffError(f"unsupported database {parsed.drivername!r}: use sqlite or postgresql")
 
 
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only(parsed: URL, path: Path) -> URL:
+    """Open a file we may not write read-only, so the read commands still work.
+
+    A WAL database needs its -shm file: in a folder we cannot write, SQLite reads it
+    only as immutable (nobody can be writing it there through us either).
+    """
+    query = {"mode": "ro", "uri": "true"}
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+        query["immutable"] = "1"
+    return parsed.set(database=f"file:{path.absolute()}", query=query)
+
+
+def _exists(path: Path, url: str) -> bool:
+    try:
+        return path.exists()
+    except OSError as exc:  # a folder on the way we may not enter
+        raise WirediffError(f"cannot open {safe_url(url)}: {exc.strerror or exc}") from exc
+
+
 def _make_parent(path: Path, url: str) -> None:
+    blocking = next((p for p in path.parents if _exists(p, url)), None)
+    if blocking is not None and not blocking.is_dir():
+        raise WirediffError(f"cannot open {safe_url(url)}: {blocking} is not a directory")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WirediffError(f"cannot open {safe_url(url)}: {exc.strerror or exc}") from exc
-    if path.is_dir():
+    if _exists(path, url) and path.is_dir():
         raise WirediffError(f"cannot open {safe_url(url)}: it is a directory")
 
 
@@ -134,7 +162,7 @@ def use_wal(engine: Engine) -> None:
     Set when wirediff makes or migrates its schema, never merely on opening, so a
     file that is not wirediff's is left exactly as it was.
     """
-    if engine.dialect.name == "sqlite":
+    if engine.dialect.name == "sqlite" and engine.url.query.get("mode") != "ro":
         connection = engine.raw_connection()  # outside any transaction, as SQLite requires
         try:
             connection.cursor().execute("PRAGMA journal_mode=WAL")
@@ -200,6 +228,8 @@ def upgrade(url: str, revision: str = "head") -> None:
         use_wal(engine)
         with _schema_lock(engine, url) as connection:
             _migrate(connection, revision)
+    except DBAPIError as exc:
+        raise WirediffError(f"cannot open {safe_url(url)}: {describe(exc)}") from exc
     finally:
         engine.dispose()
 
@@ -223,7 +253,7 @@ def open_engine(url: str, *, create: bool) -> Engine:
     first open that failed is removed, so the next run starts clean.
     """
     path = sqlite_path(url)
-    existed = path is None or path.exists()
+    existed = path is None or _exists(path, url)
     if not existed and not create:
         raise WirediffError(_no_database(url))
     engine = make_engine(url)
@@ -318,16 +348,33 @@ def _half_created(url: str) -> str:
 
 def describe(exc: DBAPIError) -> str:
     """The driver's first line, without SQLAlchemy's SQL echo and help links."""
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    return reason or type(exc.orig).__name__
+    lines = str(exc.orig).strip().splitlines() if exc.orig else str(exc).splitlines()
+    return (lines[0] if lines else "") or type(exc.orig).__name__
+
+
+def failure(exc: DBAPIError, url: str) -> str:
+    """One line for an error of the archive itself, met while a command ran."""
+    reason = describe(exc)
+    if "readonly database" in reason:
+        return f"cannot write to {safe_url(url)}: it is read-only"
+    return f"{safe_url(url)}: {reason}"
 
 
 def safe_url(url: str) -> str:
-    try:
-        parsed = make_url(url)
-    except Exception:
-        return mask_password(url)
-    return parsed.render_as_string(hide_password=True)
+    """The URL as given, its password (all of it, an unescaped @ too) as `***`."""
+    return mask_password(url)
+
+
+def hide_secrets(message: str, url: str | None) -> str:
+    """`message` with the password of `url` masked wherever it appears."""
+    match = _PASSWORD.match(url.strip()) if url else None
+    if match is None or not match[2]:
+        return message
+    # A password with an unescaped @ reaches the driver cut in two: mask each part.
+    for secret in sorted({match[2], *match[2].split("@")}, key=len, reverse=True):
+        if len(secret) >= 3:
+            message = message.replace(secret, "***")
+    return message
 
 
 class ChangeWatch:
