@@ -14,8 +14,8 @@ import click
 from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.service import Archive
 from versions.watch.events import EventLog
-from versions.watch.feeds import DEFAULT_INTERVAL_S, FeedWatcher, check_url
-from versions.watch.folder import FolderWatcher
+from versions.watch.feeds import DEFAULT_INTERVAL_S, TIMEOUT_S, FeedWatcher, check_url
+from versions.watch.folder import CLAIM_TIMEOUT_S, FolderWatcher
 from versions.watch.hooks import DEFAULT_TIMEOUT_S, HookRunner
 from versions.watch.notice import Reporter
 
@@ -36,6 +36,13 @@ from versions.watch.notice import Reporter
     help="Seconds between checks of a feed with young stories; older ones are checked less.",
 )
 @click.option(
+    "--feed-timeout",
+    type=click.FloatRange(min=1),
+    default=TIMEOUT_S,
+    show_default=True,
+    help="Seconds a feed has to answer in full; a slower one counts as failed and backs off.",
+)
+@click.option(
     "--exec",
     "command",
     metavar="CMD",
@@ -50,16 +57,26 @@ from versions.watch.notice import Reporter
 )
 @click.option("--bell", is_flag=True, help="Ring the terminal bell for each new version.")
 @click.option("--polling", is_flag=True, help="Poll the folders (network shares without events).")
+@click.option(
+    "--claim-timeout",
+    type=click.FloatRange(min=1),
+    default=CLAIM_TIMEOUT_S,
+    show_default=True,
+    help="Seconds after which a file claimed by a watcher on another host (a shared folder) "
+    "is taken back; a claim of a watcher on this host is taken back as soon as it exits.",
+)
 @click.pass_context
 def watch_command(
     ctx: click.Context,
     folders: tuple[Path, ...],
     feeds: tuple[str, ...],
     interval: float,
+    feed_timeout: float,
     command: str | None,
     exec_timeout: float,
     bell: bool,
     polling: bool,
+    claim_timeout: float,
 ) -> None:
     """Ingest files dropped into DIRs and items of feeds as they come, until Ctrl-C.
 
@@ -80,9 +97,16 @@ def watch_command(
         report = Reporter(log, hooks=hooks, bell=bell)
         jobs: list[Callable[[threading.Event], None]] = []
         if folders:
-            jobs.append(FolderWatcher(archive, folders, log, report, polling=polling).run)
+            watcher = FolderWatcher(
+                archive, folders, log, report, polling=polling, claim_timeout=claim_timeout
+            )
+            jobs.append(watcher.run)
         if feeds:
-            jobs.append(FeedWatcher(archive, feeds, log, report, interval=interval).run)
+            jobs.append(
+                FeedWatcher(
+                    archive, feeds, log, report, interval=interval, timeout=feed_timeout
+                ).run
+            )
         failed = threading.Event()
         threads = [
             threading.Thread(target=_guarded, args=(job, stop, failed, log), name=f"watch-{n}")

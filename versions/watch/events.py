@@ -3,8 +3,11 @@
 Every line has "time" (UTC, ISO 8601) and "event": watching (the folders and how
 they are watched; again when watchfiles fails and polling takes over), ingested,
 unchanged, rejected, retry (an ingest failed for a reason other than the input; the
-file is put back and tried again), folder_error, feed_checked, feed_error,
-hook_error, error (a watcher died; the others are stopped), stopped.
+file is put back and tried again), recovered (a file claimed by a watcher that is
+gone, taken again: "holder" and "reason" say whose and why), claim_lost (a claim
+held too long was taken back by another watcher, which files it), folder_error,
+feed_checked, feed_error, hook_error, error (a watcher died; the others are
+stopped), stopped.
 """
 
 from __future__ import annotations

@@ -19,22 +19,35 @@ A feed that fails (network error, timeout, HTTP error, a body that is not a
 feed, the archive refusing it) backs off exponentially, per feed: 2, 4, 8…
 times `--interval`, at most an hour, never sooner than its schedule and never
 sooner than a Retry-After says. The other feeds and the hot folders carry on.
+
+No feed can hold up another: feeds are fetched concurrently, each on its own
+daemon thread (at most `MAX_CONCURRENT` at once, one per feed), and every fetch
+has an overall deadline (`--feed-timeout`, 20 s), not only a socket timeout — a
+server that answers one byte a second never trips a socket timeout. At the
+deadline, or when the watcher stops, the fetch's sockets are shut down from the
+coordinating thread, which wakes the blocked read at once.
 """
 
 from __future__ import annotations
 
-import gzip
+import contextlib
+import http.client
+import queue
+import socket
 import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from versions.errors import WirediffError
+from versions.intake import too_large
 from versions.service import Archive, IngestResult
 from versions.watch.events import EventLog
 
@@ -50,7 +63,9 @@ OLD_STORY_INTERVAL_S = 3 * HOUR
 BACKOFF_MAX_S = HOUR
 RETRY_AFTER_MAX_S = DAY
 TIMEOUT_S = 20.0
-MAX_BYTES = 20 * 1024 * 1024
+MAX_CONCURRENT = 8
+WAKE_S = 0.1  # how soon a stop request is noticed
+STOP_GRACE_S = 1.0  # at stop: how long the checks in hand may take to finish their ingest
 USER_AGENT = "wirediff-watch/0.1"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/json, "
@@ -82,6 +97,80 @@ class Feed:
     failures: int = 0
 
 
+class Cancel:
+    """Shuts down one fetch's sockets from another thread: the one way to stop a blocked read."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.reason: str | None = None
+        self.cancelled = False
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.cancelled:
+                _shut(sock)
+
+    def cancel(self, reason: str | None = None) -> None:
+        """`reason` is what the feed is told; None: the watcher is stopping."""
+        with self._lock:
+            if self.cancelled:
+                return
+            self.cancelled, self.reason = True, reason
+            for sock in self._sockets:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed: nothing to wake
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _CancellableHTTP(http.client.HTTPConnection):
+    cancel: Cancel
+
+    def connect(self) -> None:
+        super().connect()
+        self.cancel.add(self.sock)
+
+
+class _CancellableHTTPS(http.client.HTTPSConnection):
+    cancel: Cancel
+
+    def connect(self) -> None:
+        super().connect()
+        self.cancel.add(self.sock)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, cancel: Cancel) -> None:
+        super().__init__()
+        self._cancel = cancel
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+    def _connection(self, host: str, **kwargs: Any) -> http.client.HTTPConnection:
+        connection = _CancellableHTTP(host, **kwargs)
+        connection.cancel = self._cancel
+        return connection
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, cancel: Cancel) -> None:
+        super().__init__()
+        self._cancel = cancel
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+    def _connection(self, host: str, **kwargs: Any) -> http.client.HTTPConnection:
+        connection = _CancellableHTTPS(host, **kwargs)
+        connection.cancel = self._cancel
+        return connection
+
+
 class FeedError(Exception):
     def __init__(self, reason: str, retry_after: float | None = None) -> None:
         super().__init__(reason)
@@ -96,8 +185,15 @@ class _Response:
     last_modified: str | None
 
 
+@dataclass
+class _InFlight:
+    thread: threading.Thread
+    cancel: Cancel
+    deadline: float
+
+
 class FeedWatcher:
-    """Checks each feed when it is due, until `stop` is set; one thread for all feeds."""
+    """Checks each feed when it is due, until `stop` is set; feeds are fetched concurrently."""
 
     def __init__(
         self,
@@ -120,24 +216,64 @@ class FeedWatcher:
         self.feeds = [Feed(check_url(url), last_news=now, due=now) for url in urls]
 
     def run(self, stop: threading.Event) -> None:
-        while not stop.is_set() and self.feeds:
-            feed = min(self.feeds, key=lambda f: f.due)
-            wait = feed.due - self._clock()
-            if wait > 0:
-                stop.wait(wait)
-                continue
-            self.check(feed)
+        """Starts each due check on its own thread and cancels those past their deadline; at
+        stop, cancels the fetches in flight and gives ingests in hand `STOP_GRACE_S`."""
+        ended: queue.SimpleQueue[int] = queue.SimpleQueue()
+        in_flight: dict[int, _InFlight] = {}
+        try:
+            while not stop.is_set() and self.feeds:
+                now = self._clock()
+                for check in in_flight.values():
+                    if now >= check.deadline:
+                        check.cancel.cancel(f"no complete answer within {self._timeout:g} s")
+                idle = sorted(
+                    (i for i in range(len(self.feeds)) if i not in in_flight),
+                    key=lambda i: self.feeds[i].due,
+                )
+                for index in idle[: MAX_CONCURRENT - len(in_flight)]:
+                    if self.feeds[index].due <= now:
+                        in_flight[index] = self._start(index, ended, now)
+                wake = [check.deadline for check in in_flight.values()]
+                wake += [self.feeds[i].due for i in idle if i not in in_flight]
+                wait = min(wake) - self._clock() if wake else WAKE_S
+                try:
+                    index = ended.get(timeout=min(max(wait, 0.0), WAKE_S))
+                except queue.Empty:
+                    continue
+                in_flight.pop(index).thread.join()
+        finally:
+            for check in in_flight.values():
+                check.cancel.cancel()
+            grace = time.monotonic() + STOP_GRACE_S
+            for check in in_flight.values():
+                check.thread.join(max(grace - time.monotonic(), 0.0))
 
-    def check(self, feed: Feed) -> None:
+    def _start(self, index: int, ended: queue.SimpleQueue[int], now: float) -> _InFlight:
+        cancel = Cancel()
+
+        def check() -> None:
+            try:
+                self.check(self.feeds[index], cancel)
+            finally:
+                ended.put(index)
+
+        thread = threading.Thread(target=check, name=f"wirediff-feed-{index}", daemon=True)
+        thread.start()
+        return _InFlight(thread, cancel, now + self._timeout)
+
+    def check(self, feed: Feed, cancel: Cancel | None = None) -> None:
         """One conditional request, its items ingested and reported, the next check scheduled."""
         now = self._clock()
+        cancel = cancel or Cancel()
         try:
-            response = self._fetch(feed)
+            response = self._fetch(feed, cancel)
             added = 0
             if response.status != 304:
                 added = self._ingest(feed, response)
                 feed.etag, feed.last_modified = response.etag, response.last_modified
         except FeedError as exc:
+            if cancel.cancelled and cancel.reason is None:
+                return  # the watcher is stopping: no verdict on the feed
             self._failed(feed, now, str(exc), exc.retry_after)
             return
         if added:
@@ -179,16 +315,26 @@ class FeedWatcher:
             retry_in_s=round(delay, 1),
         )
 
-    def _fetch(self, feed: Feed) -> _Response:
+    def _fetch(self, feed: Feed, cancel: Cancel) -> _Response:
+        try:
+            return self._request(feed, cancel)
+        except FeedError as exc:
+            if cancel.cancelled:
+                raise FeedError(cancel.reason or "stopped") from exc
+            raise
+
+    def _request(self, feed: Feed, cancel: Cancel) -> _Response:
         headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip"}
         if feed.etag:
             headers["If-None-Match"] = feed.etag
         if feed.last_modified:
             headers["If-Modified-Since"] = feed.last_modified
         request = urllib.request.Request(feed.url, headers=headers)
+        opener = urllib.request.build_opener(_HTTPHandler(cancel), _HTTPSHandler(cancel))
+        limit = self.archive.max_take_size
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
-                body = response.read(MAX_BYTES + 1)
+            with opener.open(request, timeout=self._timeout) as response:
+                body = response.read(limit + 1)
                 status = int(response.status)
                 etag = response.headers.get("ETag")
                 last_modified = response.headers.get("Last-Modified")
@@ -201,15 +347,16 @@ class FeedWatcher:
             ) from None
         except urllib.error.URLError as exc:
             raise FeedError(f"cannot reach the feed: {exc.reason}") from None
-        except (OSError, ValueError) as exc:  # timeouts, resets, bad URLs
+        except (OSError, ValueError, http.client.HTTPException) as exc:  # timeouts, resets…
             raise FeedError(f"cannot read the feed: {exc or type(exc).__name__}") from None
-        if len(body) > MAX_BYTES:
-            raise FeedError(f"feed larger than {MAX_BYTES // (1024 * 1024)} MB")
         if encoding.lower() == "gzip":
-            try:
-                body = gzip.decompress(body)
-            except (OSError, EOFError) as exc:
+            try:  # bounded: a small gzip body can inflate to gigabytes
+                inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                body = inflate.decompress(body, limit + 1)
+            except zlib.error as exc:
                 raise FeedError(f"bad gzip body: {exc}") from None
+        if len(body) > limit:
+            raise FeedError(f"feed {too_large(limit)}")
         return _Response(status, body, etag, last_modified)
 
 
