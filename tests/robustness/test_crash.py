@@ -106,6 +106,10 @@ def watch_burst_with_kills(db_url: str, tmp_path: Path, stories: int, kills: int
     assert status == 0 and "Traceback" not in err, err
     assert held >= kills - 1, "the kills should catch the watcher holding a file"
     check_filed_once(inbox, db_url, names)
+    print(
+        f"\nwatch {db_url.split(':')[0]}: {total} files, {kills} kills, {held} killed holding "
+        "a file; after restart: stranded 0, lost 0, duplicates 0"
+    )
     log = (tmp_path / "watch-last.log").read_text()
     assert log.count('"event": "recovered"') >= 1
 
@@ -149,6 +153,10 @@ def ingest_with_kills(db_url: str, tmp_path: Path, files: int, kills: int) -> No
     lines = last.stdout.splitlines()
     assert len(lines) == files and not any("rejected" in line for line in lines)
     assert stored_sources(db_url) == Counter({str(folder / name): 1 for name in names})
+    print(
+        f"\ningest {db_url.split(':')[0]}: {files} files, {kills} kills; after the rerun: "
+        f"{sum('unchanged' in line for line in lines)} unchanged, lost 0, duplicates 0"
+    )
 
 
 def test_an_ingest_killed_midway_and_run_again_stores_each_file_once(
