@@ -133,8 +133,11 @@ def compare_check_counts(feed_server: FeedServer, tmp_path: Path, window: float)
         start = max(feed_server.hits["/alone"][0], feed_server.hits["/crowded"][0]) + 0.5
         time.sleep(start + window - time.monotonic() + 0.2)
         in_flight = [path for path in ("/hang", "/drip") if feed_server.hits.get(path)]
-        crowded.send_signal(signal.SIGINT)
         asked = time.monotonic()
+        for process in (alone, crowded):
+            process.send_signal(signal.SIGINT)
+        alone.wait(30)
+        alone_exit_s = time.monotonic() - asked
         crowded.wait(30)
         exit_s = time.monotonic() - asked
     finally:
@@ -145,13 +148,15 @@ def compare_check_counts(feed_server: FeedServer, tmp_path: Path, window: float)
     healthy = feed_server.checks("/crowded", start, start + window)
     print(
         f"\nchecks in {window:g} s: alone {baseline}, beside 5 bad feeds {healthy}; "
-        f"Ctrl-C exit {exit_s:.2f} s"
+        f"Ctrl-C exit {exit_s:.2f} s (alone {alone_exit_s:.2f} s)"
     )
     assert baseline >= window * 0.6, "the baseline itself fell behind its 1 s schedule"
     assert abs(healthy - baseline) <= baseline * 0.1, (baseline, healthy)
     assert in_flight == ["/hang", "/drip"]
     assert crowded.returncode == 0, crowded.stderr.read() if crowded.stderr else ""
-    assert exit_s < 2.0
+    # 2 s, unless the machine is so loaded that even the watcher without a fetch in
+    # flight takes longer to exit: then no more than a second after it
+    assert exit_s < max(2.0, alone_exit_s + 1.0)
     log = (tmp_path / "crowded.log").read_text()
     assert "no complete answer within 5 s" in log
     assert "HTTP 500" in log and "larger than the 10.0 MB limit" in log
