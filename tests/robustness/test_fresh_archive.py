@@ -1,8 +1,9 @@
 """Two ingests and a watcher opening one fresh archive at the same moment: 0 errors,
 0 duplicates, 0 lost, dense numbering, on both engines.
 
-This needs the schema's creation serialised (issue 13 item 3), which wt-11 does in
-versions/store/db.py; until that is on main the test is expected to fail.
+Before the schema's creation was serialised (issue 13 item 3, versions/store/db.py's
+schema lock) a process died here: "database is locked", UniqueViolation on
+pg_type_typname_nsp_index, or told to run `db upgrade`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
 from watch_stories import done_count, start_watch_process, stop_watch_process, wire_text
 
 ROOT = Path(__file__).resolve().parents[2]
-RACE = pytest.mark.xfail(
-    reason="issue 13 item 3 (schema creation race on a fresh archive): wt-11's fix in "
-    "versions/store/db.py is not on main yet",
-    strict=False,
-)
 
 
 def race_on_a_fresh_archive(db_url: str, tmp_path: Path, per_process: int) -> None:
@@ -60,14 +56,12 @@ def race_on_a_fresh_archive(db_url: str, tmp_path: Path, per_process: int) -> No
     assert stored_sources(db_url) == Counter(expected)
 
 
-@RACE
 def test_two_ingests_and_a_watcher_share_a_fresh_archive_from_the_first_second(
     db_url: str, tmp_path: Path
 ) -> None:
     race_on_a_fresh_archive(db_url, tmp_path, per_process=20)
 
 
-@RACE
 @pytest.mark.long
 @pytest.mark.parametrize("trial", range(3))
 def test_a_fresh_archive_shared_at_once_three_times_over(
