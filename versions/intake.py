@@ -133,9 +133,11 @@ def read_input(path: str, limit: int) -> bytes:
         data = sys.stdin.buffer.read(limit + 1)
     else:
         try:
-            mode = os.stat(path).st_mode
-            if not stat.S_ISREG(mode):
-                raise RejectedInput(path, f"not a regular file ({_file_kind(mode)})")
+            status = os.stat(path)
+            if not stat.S_ISREG(status.st_mode):
+                raise RejectedInput(path, f"not a regular file ({_file_kind(status.st_mode)})")
+            if status.st_size > limit:  # refused unread: memory stays flat
+                raise RejectedInput(path, too_large(limit))
             with open(path, "rb") as file:
                 data = file.read(limit + 1)
         except OSError as exc:

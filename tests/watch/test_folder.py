@@ -178,3 +178,18 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path, sqlite_url: str, signum: int) -> N
     assert '"event": "stopped"' in out
     assert err == ""
     assert (inbox / ".done" / "story.txt").exists()
+
+
+def test_a_file_over_the_take_size_limit_is_rejected_unread(
+    archive: Archive, inbox: Path, recorder: Recorder, start_watcher, until
+) -> None:
+    archive.max_take_size = 300
+    (inbox / "long.txt").write_text(wire_text(6, 9))
+    (inbox / "short.txt").write_text("OSLO, March 3 (Reuters) - Talks resumed.\n")
+    start_watcher(archive, inbox, recorder.log)
+    until(lambda: len(recorder.events("rejected")) == 1 and recorder.events("ingested"))
+    [event] = recorder.events("rejected")
+    assert event["source"] == str(inbox / "long.txt")
+    assert event["reason"].startswith("larger than the 300 bytes limit for one take")
+    assert (inbox / ".rejected" / "long.txt.reason").read_text().startswith("larger than")
+    assert archive.story_count() == 1

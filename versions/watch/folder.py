@@ -49,6 +49,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from versions.intake import too_large
 from versions.service import Archive, IngestResult
 from versions.watch.events import EventLog
 
@@ -479,9 +480,15 @@ class FolderWatcher:
 
     def _ingest(self, folder: HotFolder, claim: Path, name: str) -> None:
         source = str(folder.path / name)
+        limit = self.archive.max_take_size
         try:
-            with open(claim, "rb") as file:  # past the limit, ingest rejects it unparsed
-                data = file.read(self.archive.max_take_size + 1)
+            if os.stat(claim).st_size > limit:
+                reason = too_large(limit)
+                self._file(folder.reject, claim, name, reason)
+                self._log.emit("rejected", source=source, reason=reason)
+                return
+            with open(claim, "rb") as file:  # grown past the limit: ingest rejects it unparsed
+                data = file.read(limit + 1)
         except OSError as exc:
             reason = f"{source}: cannot read: {exc.strerror or exc}"
             self._file(folder.reject, claim, name, reason)
