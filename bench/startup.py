@@ -1,69 +1,93 @@
 """Start-up cost of each command, as a person at the prompt feels it.
 
-Whole processes, each run RUNS times interleaved (so a burst of load on the shared
+Whole processes, each run several times interleaved (so a burst of load on the shared
 machine hits every command alike); the median, and its ratio to `python -c pass`
 measured in the same run. The archive is the demo's (16 versions, 4 stories).
 Targets (issue 11): --help and --version at most 150 ms and 5x bare Python;
 stories, log and diff at most 300 ms.
 
-    .venv/bin/python bench/startup.py [RUNS]
+Part of `python -m bench`; alone, with its own number of runs:
+`python -m bench.startup [RUNS]`.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+from bench.harness import SAMPLES, Figure, Run, Target, at_most, megabytes, run_process, wirediff
+
 STORY = "strong-earthquake"
+GROUP = "CLI start-up"
+PROMPT = [at_most(150, "≤ 150 ms"), at_most(5, "≤ 5× python", on="ratio")]
+COMMAND = [at_most(300, "≤ 300 ms")]
 
 
-def commands(db: str) -> dict[str, list[str]]:
-    wirediff = [str(BIN / "wirediff")]
-    with_db = [*wirediff, "--db", db]
+def commands(db: str) -> dict[str, tuple[list[str], list[Target]]]:
+    with_db = ["--db", db]
     return {
-        "python -c pass": [sys.executable, "-c", "pass"],
-        "wirediff --help": [*wirediff, "--help"],
-        "wirediff --version": [*wirediff, "--version"],
-        "wirediff stories": [*with_db, "stories"],
-        "wirediff log STORY": [*with_db, "log", STORY],
-        "wirediff diff STORY": [*with_db, "diff", STORY],
-        "wirediff search WORD": [*with_db, "search", "quake"],
-        "wirediff export STORY": [*with_db, "export", STORY],
-        "wirediff ingest FILE (unchanged)": [*with_db, "ingest", str(_sample())],
+        "wirediff --help": (wirediff("--help"), PROMPT),
+        "wirediff --version": (wirediff("--version"), PROMPT),
+        "wirediff stories": (wirediff(*with_db, "stories"), COMMAND),
+        "wirediff log STORY": (wirediff(*with_db, "log", STORY), COMMAND),
+        "wirediff diff STORY": (wirediff(*with_db, "diff", STORY), COMMAND),
+        "wirediff search WORD": (wirediff(*with_db, "search", "quake"), []),
+        "wirediff export STORY": (wirediff(*with_db, "export", STORY), []),
+        "wirediff ingest FILE (unchanged)": (
+            wirediff(*with_db, "ingest", str(SAMPLES / "peru-earthquake" / "01-first-take.txt")),
+            [],
+        ),
     }
 
 
-def _sample() -> Path:
-    return Path(__file__).resolve().parents[1] / "samples" / "peru-earthquake" / "01-first-take.txt"
+def timings(db: str, runs: int) -> dict[str, tuple[float, int]]:
+    """Median seconds and peak RSS of each command (and of bare Python), interleaved."""
+    table = {"python -c pass": [sys.executable, "-c", "pass"]}
+    table |= {name: argv for name, (argv, _) in commands(db).items()}
+    seconds: dict[str, list[float]] = {name: [] for name in table}
+    rss: dict[str, int] = dict.fromkeys(table, 0)
+    for _ in range(runs):
+        for name, argv in table.items():
+            process = run_process(argv)
+            seconds[name].append(process.seconds)
+            rss[name] = max(rss[name], process.peak_rss)
+    return {name: (statistics.median(seconds[name]), rss[name]) for name in table}
+
+
+def demo_archive(folder: Path) -> str:
+    db = str(folder / "demo.db")
+    run_process(wirediff("--db", db, "demo", "--no-tui"))
+    return db
+
+
+def measure(run: Run) -> None:
+    db = demo_archive(run.work)
+    results = timings(db, max(run.scale.repeat, 1) * 3)
+    python, python_rss = results.pop("python -c pass")
+    targets = {name: chosen for name, (_, chosen) in commands(db).items()}
+    for name, (seconds, rss) in results.items():
+        run.add(
+            Figure(
+                GROUP,
+                name,
+                seconds * 1000,
+                "ms",
+                "python -c pass",
+                python * 1000,
+                targets[name],
+                f"rss {megabytes(rss)} (python {megabytes(python_rss)})",
+            )
+        )
 
 
 def main(runs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        db = str(Path(folder) / "demo.db")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDIFF_")}
-        subprocess.run(
-            [str(BIN / "wirediff"), "--db", db, "demo", "--no-tui"],
-            check=True,
-            capture_output=True,
-            env=env,
-        )
-        table = commands(db)
-        times: dict[str, list[float]] = {name: [] for name in table}
-        for _ in range(runs):
-            for name, argv in table.items():
-                start = time.perf_counter()
-                subprocess.run(argv, check=True, capture_output=True, env=env)
-                times[name].append(time.perf_counter() - start)
-    base = statistics.median(times["python -c pass"])
+        results = timings(demo_archive(Path(folder)), runs)
+    base = results["python -c pass"][0]
     print(f"{'command':<34} {'median':>9} {'x python':>9}   ({runs} runs each)")
-    for name, values in times.items():
-        median = statistics.median(values)
+    for name, (median, _) in results.items():
         print(f"{name:<34} {median * 1000:7.0f} ms {median / base:8.1f}x")
 
 

@@ -1,7 +1,7 @@
-"""The store at scale: the queries an editor waits on, at 1,000,000 versions.
+"""The store at scale: the threading lookup and the queries an editor waits on.
 
-    .venv/bin/python bench/bench_store.py [--engine sqlite|postgresql|both]
-        [--stories 100000] [--versions 1000000] [--repeat 7]
+Part of `python -m bench` (10k and 100k versions; 1,000,000 with `--full`); alone:
+`python -m bench.store [--full]`. The query plans go into the results' `facts`.
 
 Generates a big archive with bulk inserts (stories, versions, their sentences, LSH
 bands and search index, shaped like ingest writes them: versions of one story share
@@ -12,12 +12,11 @@ what a hundred- to thousand-fold bigger archive costs; an index-backed query sta
 
 SQLite: the big file is cached under /tmp/wirediff-bench/ (keyed by size and schema
 revision) and reused; the stories the ingest timing adds are deleted afterwards.
-PostgreSQL: a dedicated database, created through --postgres-admin and dropped at the end.
+PostgreSQL: scratch databases, created through the admin URL and dropped at the end.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import random
 import secrets
@@ -25,20 +24,18 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from sqlalchemy import Connection, Engine, event, insert, text
 
-from sqlalchemy import Connection, Engine, event, insert, text  # noqa: E402
-
-from versions import threading  # noqa: E402
-from versions.service import Archive  # noqa: E402
-from versions.store import db, repository  # noqa: E402
-from versions.store.schema import Story, Version  # noqa: E402
+from bench.corpus import story_takes
+from bench.harness import ROOT, Figure, Run, at_most, megabytes, postgres_database, python_peak
+from versions import threading
+from versions.service import Archive
+from versions.store import db, repository
+from versions.store.schema import Story, Version
 
 CACHE = Path("/tmp/wirediff-bench")
 SAMPLES = ROOT / "samples"
@@ -279,31 +276,18 @@ def _progress(done: int, total: int, started: float) -> None:
 # databases
 
 
-def sqlite_archive(stories: int, versions: int) -> str:
-    CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"store-{stories}x{versions}-{db.head_revision()}.db"
+def sqlite_archive(stories: int, versions: int, cache: Path = CACHE) -> str:
+    """The generated archive plus the seed story, built once per size and schema revision."""
+    cache.mkdir(exist_ok=True)
+    path = cache / f"store-{stories}x{versions}-{db.head_revision()}.db"
     if not path.exists():
         partial = path.with_suffix(".partial")
-        for leftover in CACHE.glob(f"{partial.name}*"):
+        for leftover in cache.glob(f"{partial.name}*"):
             leftover.unlink()
         generate(f"sqlite:///{partial}", stories, versions)
+        _seed_story(f"sqlite:///{partial}")
         partial.rename(path)
     return f"sqlite:///{path}"
-
-
-@contextmanager
-def postgres_database(admin: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"wirediff_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 # timing
@@ -335,10 +319,11 @@ class Probe:
         self.keys = [str(k) for k in keys]
         self.title_word = max(self.keys[0].split("-")[:-1], key=len)  # in a title or two
         self.prefixes = [key.rsplit("-", 1)[0] for key in self.keys]  # the words, not the number
+        # the next take of a stored story: its signature a little changed
+        signatures = [tuple(_mutate(list(threading.unpack(m)), rng, 8)) for m, _ in minhashes]
         self.updates = [
-            (threading.band_keys(tuple(_mutate(list(threading.unpack(m)), rng, 8))), h)
-            for m, h in minhashes
-            if m is not None
+            (signature, threading.band_keys(signature), h)
+            for signature, (_, h) in zip(signatures, minhashes, strict=True)
         ]
         self.rng = rng
 
@@ -364,10 +349,16 @@ class Probe:
     def search(self) -> None:
         self.archive.search("kalo mine", limit=50)
 
-    def thread_candidates(self) -> None:
-        band_keys, headline_key = self.rng.choice(self.updates)
+    def thread_lookup(self) -> None:
+        """What ingest does to find a take's story: the band lookup, then the best score."""
+        signature, band_keys, headline_key = self.rng.choice(self.updates)
         with db.make_sessionmaker(self.engine)() as session:
-            assert repository.thread_candidates(session, band_keys, headline_key)
+            candidates = repository.thread_candidates(session, band_keys, headline_key)
+        best = max(
+            threading.score(signature, headline_key, threading.unpack(minhash), other)
+            for _, minhash, other, _ in candidates
+        )
+        assert best >= threading.THRESHOLD
 
 
 QUERIES: list[tuple[str, str]] = [
@@ -378,7 +369,7 @@ QUERIES: list[tuple[str, str]] = [
     ("versions(key)", "versions"),
     ("story(prefix)", "story_prefix"),
     ("search(two words)", "search"),
-    ("threading candidates", "thread_candidates"),
+    ("threading lookup", "thread_lookup"),
 ]
 
 
@@ -393,15 +384,14 @@ def best_ms(call: Callable[[], None], repeat: int) -> float:
 
 
 def time_ingest(archive: Archive, repeat: int) -> tuple[float, list[str]]:
-    """Median ms per ingest of sample files not yet stored (each a new story); their keys."""
-    files = sorted(SAMPLES.glob("*/01-*.txt"))[:repeat]
+    """Median ms per ingest of a corpus take not yet stored (each a new story); their keys."""
     times, keys = [], []
-    for path in files:
-        data = path.read_bytes() + f"\nBench run {secrets.token_hex(4)}.\n".encode()
+    for number in range(max(repeat, 3)):
+        data = story_takes(90_000 + number, 1)[0] + f"\nBench run {secrets.token_hex(4)}.\n"
         started = time.perf_counter()
-        (result,) = archive.ingest(data, source=str(path))
+        (result,) = archive.ingest(data.encode(), source=f"bench-{number}.txt")
         times.append(time.perf_counter() - started)
-        assert result.status == "added", result
+        assert result.status == "added" and result.version == 1, result
         keys.append(result.story or "")
     return statistics.median(times) * 1000, keys
 
@@ -454,78 +444,116 @@ def explain(engine: Engine, call: Callable[[], None], pick: Callable[[str], bool
     return "\n".join(f"    {row[0]}" for row in rows)
 
 
-def run(label: str, big_url: str, small_url: str, repeat: int, cleanup: bool) -> None:
-    rng = random.Random(3)
-    print(f"\n== {label}")
-    with Archive.open(big_url) as big, Archive.open(small_url) as small:
-        big_probe = Probe(big, big._engine, rng)
-        small_probe = Probe(small, small._engine, rng)
-        print(f"{'query':34} {'1k versions':>12} {'big':>10} {'ratio':>7}")
-        for name, method in QUERIES:
-            small_ms = best_ms(getattr(small_probe, method), repeat)
-            big_ms = best_ms(getattr(big_probe, method), repeat)
-            print(f"{name:34} {small_ms:9.2f} ms {big_ms:7.2f} ms {big_ms / small_ms:6.1f}x")
-        small_ms, _ = time_ingest(small, repeat)
-        big_ms, keys = time_ingest(big, repeat)
-        print(
-            f"{'ingest one new story':34} {small_ms:9.2f} ms {big_ms:7.2f} ms"
-            f" {big_ms / small_ms:6.1f}x"
+PLANS: list[tuple[str, str, Callable[[str], bool]]] = [
+    ("stories(limit=100), first page", "first_page", lambda s: "version.counts" in s),
+    ("threading lookup", "thread_lookup", lambda s: "band" in s),
+    ("stories(match=title word)", "match_rare", lambda s: "version.counts" in s),
+    ("versions(key)", "versions", lambda s: "FROM version" in s),
+    ("search(two words)", "search", lambda s: "version" in s),
+]
+GROUP = "threading and store at scale"
+
+
+def _probe(run: Run, engine: str, small: Archive, big: Archive, size: int, largest: bool) -> None:
+    """Each hot query on the big archive against the same query on the 1,000-version one."""
+    repeat = max(run.scale.repeat, 5)
+    small_probe = Probe(small, small._engine, random.Random(3))
+    big_probe = Probe(big, big._engine, random.Random(3))
+    for name, method in QUERIES:
+        lookup = method == "thread_lookup"
+        if not (lookup or largest):
+            continue
+        big_ms = best_ms(getattr(big_probe, method), repeat)
+        memory = ""
+        if lookup:
+            memory = f"py {megabytes(python_peak(big_probe.thread_lookup))}"
+        run.add(
+            Figure(
+                GROUP,
+                f"{engine}, {size:,} versions: {name}",
+                big_ms,
+                "ms",
+                f"{SMALL_VERSIONS:,} versions",
+                best_ms(getattr(small_probe, method), repeat),
+                [at_most(10, "< 10 ms a take")] if lookup else [],
+                memory,
+            )
         )
-        if cleanup:
-            remove_stories(big._engine, keys)
-        print("\nplan: stories(limit=100), first page")
-        print(explain(big._engine, big_probe.first_page, lambda s: "version.counts" in s))
-        print("plan: threading candidates")
-        print(explain(big._engine, big_probe.thread_candidates, lambda s: "band" in s))
-        print("plan: stories(match=title word)")
-        print(explain(big._engine, big_probe.match_rare, lambda s: "version.counts" in s))
+    if not largest:
+        return
+    small_ms, _ = time_ingest(small, repeat)
+    big_ms, keys = time_ingest(big, repeat)
+    run.add(
+        Figure(
+            GROUP,
+            f"{engine}, {size:,} versions: ingest one take (new story)",
+            big_ms,
+            "ms",
+            f"{SMALL_VERSIONS:,} versions",
+            small_ms,
+            note="Archive.ingest in process, a new ~30-sentence take",
+        )
+    )
+    if engine == "SQLite":
+        remove_stories(big._engine, keys)
+    plans = run.facts.setdefault("plans", {}).setdefault(f"{engine}, {size:,} versions", {})
+    for name, method, pick in PLANS:
+        plans[name] = explain(big._engine, getattr(big_probe, method), pick)
+
+
+def _seed_story(url: str) -> None:
+    """The seed story, ingested for real: the TUI benchmark opens its diffs."""
+    with Archive.open(url) as archive:
+        for path in sorted((SAMPLES / "biden-ukraine-missiles").glob("*.txt")):
+            archive.ingest(path.read_bytes(), source=str(path))
+
+
+def measure(run: Run) -> None:
+    small_url = f"sqlite:///{run.work / 'store-small.db'}"
+    generate(small_url, SMALL_STORIES, SMALL_VERSIONS)
+    with Archive.open(small_url) as small:
+        for size in run.scale.archives:
+            cache = CACHE if size >= 10_000 else run.work
+            with Archive.open(sqlite_archive(size // 10, size, cache)) as big:
+                _probe(run, "SQLite", small, big, size, size == run.scale.archives[-1])
+    if run.postgres is None:
+        run.skipped.append("store at scale on PostgreSQL: no server")
+        return
+    size = run.scale.postgres_archive
+    with postgres_database(run.postgres) as small_url, postgres_database(run.postgres) as big_url:
+        generate(small_url, SMALL_STORIES, SMALL_VERSIONS)
+        started = time.perf_counter()
+        generate(big_url, size // 10, size)
+        seconds = time.perf_counter() - started
+        run.facts["postgres_archive"] = _postgres_sizes(big_url, size) | {
+            "bulk_load_seconds": seconds
+        }
+        with Archive.open(small_url) as small, Archive.open(big_url) as big:
+            _probe(run, "PostgreSQL", small, big, size, largest=True)
+
+
+def _postgres_sizes(url: str, versions: int) -> dict[str, Any]:
+    from bench.harness import postgres_query
+
+    database = postgres_query(url, "SELECT pg_database_size(current_database())")[0][0]
+    relations = postgres_query(
+        url,
+        "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't') ORDER BY 2 DESC",
+    )
+    return {
+        "versions": versions,
+        "database_bytes": database,
+        "relation_bytes": {name: size for name, size in relations if size},
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--stories", type=int, default=100_000)
-    parser.add_argument("--versions", type=int, default=1_000_000)
-    parser.add_argument(
-        "--pg-versions", type=int, help="versions on PostgreSQL (default: --versions)"
-    )
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--postgres-admin", default="postgresql://postgres@127.0.0.1:5432/test")
-    args = parser.parse_args()
+    """`python -m bench.store`: this group of the harness alone, at its default scale."""
+    from bench.__main__ import main as harness
 
-    if args.engine in ("sqlite", "both"):
-        big = sqlite_archive(args.stories, args.versions)
-        small = CACHE / f"small-{secrets.token_hex(4)}.db"
-        try:
-            generate(f"sqlite:///{small}", SMALL_STORIES, SMALL_VERSIONS)
-            run(
-                f"SQLite, {args.stories:,} stories / {args.versions:,} versions",
-                big,
-                f"sqlite:///{small}",
-                args.repeat,
-                cleanup=True,
-            )
-        finally:
-            for leftover in CACHE.glob(f"{small.name}*"):
-                leftover.unlink()
-    if args.engine in ("postgresql", "both"):
-        versions = args.pg_versions or args.versions
-        stories = max(args.stories * versions // args.versions, 1)
-        with (
-            postgres_database(args.postgres_admin) as big,
-            postgres_database(args.postgres_admin) as small,
-        ):
-            generate(big, stories, versions)
-            generate(small, SMALL_STORIES, SMALL_VERSIONS)
-            run(
-                f"PostgreSQL, {stories:,} stories / {versions:,} versions",
-                big,
-                small,
-                args.repeat,
-                cleanup=False,
-            )
+    sys.exit(harness(["--only", "store", *sys.argv[1:]]))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,8 @@
 """A burst of wire files dropped into a hot folder at once: how long until all are filed.
 
-Run as `.venv/bin/python bench/bench_watch.py [--engine sqlite|postgresql] [--stories 50]
-[--versions 20] [--watchers 1 2]`. Every run gets a new database: a SQLite file, or a
-PostgreSQL database created through --postgres-admin (default: the local test server)
-and dropped afterwards.
+Part of `python -m bench`; alone, with its own sizes: `python -m bench.watch
+[--engine sqlite|postgresql] [--stories 50] [--versions 20] [--watchers 1 2]`. Every run
+gets a new database: a SQLite file, or a scratch PostgreSQL database dropped afterwards.
 
 Each run drops stories × versions files (renamed in from a staging folder, so they
 land at once), starts `wirediff watch` processes on the folder and times until
@@ -24,18 +23,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.harness import POSTGRES_ADMIN, ROOT, Figure, Run, postgres_database
+from versions.service import Archive
+
 sys.path.insert(0, str(ROOT / "tests" / "watch"))
 
-from watch_stories import (  # noqa: E402
+from watch_stories import (
     drop_burst,
     start_watch_process,
     stop_watch_process,
     wait_until_done,
 )
 
-from versions.service import Archive  # noqa: E402
+GROUP = "watch"
 
 
 @contextmanager
@@ -43,16 +43,8 @@ def fresh_database(kind: str, workdir: Path, admin: str) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{workdir / f'bench-{secrets.token_hex(4)}.db'}"
         return
-    import psycopg
-
-    name = f"wirediff_bench_{secrets.token_hex(6)}"
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    try:
-        yield f"{admin.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with postgres_database(admin) as url:
+        yield url
 
 
 def baseline(url: str, folder: Path) -> float:
@@ -87,10 +79,38 @@ def burst(url: str, folder: Path, watchers: int, stories: int, versions: int) ->
     return seconds
 
 
+def measure(run: Run) -> None:
+    stories, versions = run.scale.watch_files
+    engines = ["sqlite"] + (["postgresql"] if run.postgres else [])
+    for engine in engines:
+        workdir = run.work / f"watch-{engine}"
+        folder = workdir / "baseline"
+        folder.mkdir(parents=True)
+        count = drop_burst(folder, stories, versions)
+        with fresh_database(engine, workdir, run.postgres or "") as url:
+            base = baseline(url, folder)
+        for watchers in run.scale.watchers:
+            folder = workdir / f"inbox-{watchers}"
+            folder.mkdir()
+            with fresh_database(engine, workdir, run.postgres or "") as url:
+                seconds = burst(url, folder, watchers, stories, versions)
+            run.add(
+                Figure(
+                    GROUP,
+                    f"{engine}: burst of {count} files, {watchers} `wirediff watch`",
+                    count / seconds,
+                    "files/s",
+                    "Archive.ingest in a loop",
+                    count / base,
+                    note="from the drop until every file is in .done/",
+                )
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--postgres-admin", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres-admin", default=POSTGRES_ADMIN)
     parser.add_argument("--stories", type=int, default=50)
     parser.add_argument("--versions", type=int, default=20)
     parser.add_argument("--watchers", type=int, nargs="+", default=[1, 2])

@@ -1,7 +1,8 @@
 """Speed and accuracy of versions.segment.split_sentences on the shared gold sets.
 
-Run as `.venv/bin/python bench/bench_segment.py [--verbose]`.  Speed is reported against a
-naive regex split timed in the same run, so the ratio is comparable across machines.
+Part of `python -m bench`; alone, with every miss listed: `python -m bench.segment
+[--verbose]`. Speed and accuracy are reported against a naive regex split measured in
+the same run, so the ratio is comparable across machines.
 """
 
 import json
@@ -11,8 +12,7 @@ import timeit
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from bench.harness import Figure, Run
 from versions.segment import split_sentences
 
 SEGMENTATION_DATA = Path(__file__).resolve().parents[1].parent / "shared/eval-data/segmentation"
@@ -35,20 +35,23 @@ def cut_offsets(sentences: Iterable[str]) -> set[int]:
     return offsets
 
 
-def golden_rules(verbose: bool) -> tuple[int, int]:
+Split = Callable[[str], list[str]]
+
+
+def golden_rules(verbose: bool, split: Split = split_sentences) -> tuple[int, int]:
     cases = json.loads((SEGMENTATION_DATA / "pysbd_golden_en_rules.json").read_text())
-    return _exact_cases(cases, verbose), len(cases)
+    return _exact_cases(cases, verbose, split), len(cases)
 
 
-def pragmatic_cases(verbose: bool) -> tuple[int, int]:
+def pragmatic_cases(verbose: bool, split: Split = split_sentences) -> tuple[int, int]:
     cases = json.loads((SEGMENTATION_DATA / "pragmatic_segmenter_english_cases.json").read_text())
-    return _exact_cases(cases, verbose), len(cases)
+    return _exact_cases(cases, verbose, split), len(cases)
 
 
-def _exact_cases(cases: list[dict[str, object]], verbose: bool) -> int:
+def _exact_cases(cases: list[dict[str, object]], verbose: bool, split: Split) -> int:
     passed = 0
     for case in cases:
-        got = split_sentences(str(case["text"]))
+        got = split(str(case["text"]))
         if got == case["expected"]:
             passed += 1
         elif verbose:
@@ -56,13 +59,13 @@ def _exact_cases(cases: list[dict[str, object]], verbose: bool) -> int:
     return passed
 
 
-def gum_boundaries(verbose: bool) -> tuple[float, float, float]:
+def gum_boundaries(verbose: bool, split: Split = split_sentences) -> tuple[float, float, float]:
     """Micro-averaged precision, recall and F1 of sentence boundaries inside GUM paragraphs."""
     true_positives = predicted = gold = 0
     for line in (SEGMENTATION_DATA / "gum_news_sentences.jsonl").read_text().splitlines():
         for paragraph in json.loads(line)["paragraphs"]:
             gold_cuts = cut_offsets(paragraph)
-            got = split_sentences(" ".join(paragraph))
+            got = split(" ".join(paragraph))
             got_cuts = cut_offsets(got)
             true_positives += len(gold_cuts & got_cuts)
             predicted += len(got_cuts)
@@ -83,11 +86,13 @@ def one_sentence_per_line(name: str, verbose: bool) -> tuple[int, int]:
     return len(set(gold) & set(got)), len(gold)
 
 
-def ms_per_thousand_words(split: Callable[[str], list[str]], paragraphs: list[str]) -> float:
+def ms_per_thousand_words(
+    split: Callable[[str], list[str]], paragraphs: list[str], repeat: int = 5
+) -> float:
     words = sum(len(paragraph.split()) for paragraph in paragraphs)
     timer = timeit.Timer(lambda: [split(paragraph) for paragraph in paragraphs])
     loops, _ = timer.autorange()
-    best = min(timer.repeat(repeat=5, number=loops)) / loops
+    best = min(timer.repeat(repeat=repeat, number=loops)) / loops
     return best * 1000 / words * 1000
 
 
@@ -101,6 +106,50 @@ def benchmark_paragraphs() -> list[str]:
     if SEED_STORY.exists():
         paragraphs += SEED_STORY.read_text().split("\n\n")
     return paragraphs
+
+
+def measure(run: Run) -> None:
+    group = "segment"
+    if not SEGMENTATION_DATA.exists():
+        run.skipped.append(f"segmentation: {SEGMENTATION_DATA} not found")
+        return
+    paragraphs = benchmark_paragraphs()
+    words = sum(len(paragraph.split()) for paragraph in paragraphs)
+    run.add(
+        Figure(
+            group,
+            f"split_sentences speed over {words:,} words",
+            ms_per_thousand_words(split_sentences, paragraphs, run.scale.repeat),
+            "ms/1k words",
+            "naive regex split",
+            ms_per_thousand_words(naive_split, paragraphs, run.scale.repeat),
+        )
+    )
+    run.add(
+        Figure(
+            group,
+            "GUM news sentence boundaries, F1",
+            gum_boundaries(False)[2],
+            "",
+            "naive regex split",
+            gum_boundaries(False, naive_split)[2],
+        )
+    )
+    for name, cases in (
+        ("pySBD golden rules", golden_rules),
+        ("pragmatic_segmenter", pragmatic_cases),
+    ):
+        passed, total = cases(False)
+        run.add(
+            Figure(
+                group,
+                f"{name}: cases passed of {total}",
+                passed,
+                "",
+                "naive regex split",
+                cases(False, naive_split)[0],
+            )
+        )
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ sentence shown as unchanged (a label spanning untouched sentences), or in the
 unchanged words of a reported sentence (a label reaching over words the edit
 kept, as around a comma or a quotation mark restyled).
 
-Run: .venv/bin/python bench/bench_iterater.py
+Part of `python -m bench`; alone: `python -m bench.iterater`.
 """
 
 from __future__ import annotations
@@ -41,10 +41,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from diff_match_patch import diff_match_patch
 
+from bench.harness import Figure, Run
 from versions import compare, split_sentences
 from versions.model import (
     Change,
@@ -291,6 +290,46 @@ def _score_one(revision: Revision, log: ChangeLog, result: Score) -> None:
     result.deleted_right += len(marked & labelled)
     shown = {p for i in reported for p in chars[i]}
     result.labelled_unreported += len(labelled - shown)
+
+
+def measure(run: Run) -> None:
+    group = "diff accuracy (IteraTeR)"
+    if not DATA_FILE.exists():
+        run.skipped.append(f"IteraTeR accuracy: {DATA_FILE} not found")
+        return
+    revisions = load()
+    ours = score(revisions, compare)
+    base = score(revisions, baseline)
+    note = f"{len(revisions)} Wikinews revisions, {ours.edits} labelled edits"
+    baseline_name = "difflib + word diff"
+    for name, attribute in (
+        ("sentences, precision", "sentence_precision"),
+        ("sentences, recall", "sentence_recall"),
+        ("marked characters, precision", "mark_precision"),
+        ("marked characters, recall", "mark_recall"),
+    ):
+        run.add(
+            Figure(
+                group,
+                name,
+                getattr(ours, attribute),
+                "",
+                baseline_name,
+                getattr(base, attribute),
+                note=note,
+            )
+        )
+    run.add(
+        Figure(
+            group,
+            "time a revision pair",
+            1000 * ours.seconds / ours.pairs,
+            "ms",
+            baseline_name,
+            1000 * base.seconds / base.pairs,
+            note=note,
+        )
+    )
 
 
 def main() -> None:
