@@ -118,7 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"scale {scale.name}, {elapsed:.0f} s")
 
     now = datetime.now(UTC)
-    out = args.out or ROOT / "bench" / "results" / f"{now:%Y-%m-%d}.json"
+    suffix = "" if scale.name == "default" and not args.only else f"-{scale.name}"
+    if args.only:
+        suffix += "-" + "-".join(args.only)
+    out = args.out or ROOT / "bench" / "results" / f"{now:%Y-%m-%d}{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "date": now.isoformat(timespec="seconds"),

@@ -13,10 +13,14 @@ diff in Python, the `bench` extra). Targets:
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import random
+import time
 from collections.abc import Callable
 from difflib import SequenceMatcher
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bench.harness import (
     ROOT,
@@ -118,6 +122,31 @@ def redlines_diff() -> Callable[[str, str], object] | None:
     return lambda before, after: Redlines(before, after).output_markdown
 
 
+REDLINES_PATIENCE = 60.0
+
+
+def _redlines_child(before: str, after: str, seconds: Any) -> None:
+    redlines = redlines_diff()
+    assert redlines is not None
+    started = time.perf_counter()
+    redlines(before, after)
+    seconds.value = time.perf_counter() - started
+
+
+def redlines_seconds(before: str, after: str, patience: float) -> float | None:
+    """redlines on a long pair, in a child process given up after `patience` seconds
+    (its word-level difflib grows faster than linearly): seconds, or None if unfinished."""
+    seconds = multiprocessing.Value("d", 0.0)
+    child = multiprocessing.Process(target=_redlines_child, args=(before, after, seconds))
+    child.start()
+    child.join(patience)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        return None
+    return float(seconds.value) or None
+
+
 def measure(run: Run) -> None:
     group = "diff"
     repeat = run.scale.repeat
@@ -126,12 +155,14 @@ def measure(run: Run) -> None:
     words = sum(len(s.text.split()) for s in versions[-1].sentences)
 
     def each_pair(call: Callable[[Document, Document], object]) -> float:
-        return sum(best_seconds(lambda o=o, n=n: call(o, n), 10 * repeat) for o, n in pairs) / len(
-            pairs
-        )
+        """Mean over the pairs of the best of several runs."""
+        total = 0.0
+        for old, new in pairs:
+            total += best_seconds(partial(call, old, new), 10 * repeat)
+        return total / len(pairs)
 
     ours = each_pair(compare)
-    heap = max(python_peak(lambda o=o, n=n: compare(o, n)) for o, n in pairs)
+    heap = max(python_peak(partial(compare, old, new)) for old, new in pairs)
     run.add(
         Figure(
             group,
@@ -187,9 +218,10 @@ def measure(run: Run) -> None:
     if redlines is None:
         run.skipped.append("diff against redlines: not installed (pip install -e '.[bench]')")
     else:
-        before, after = _text(old), _text(new)
-        seconds = best_seconds(lambda: redlines(before, after), 1)
-        run.add(Figure(group, label, ours, "s", "redlines", seconds, target, memory))
+        seconds = redlines_seconds(_text(old), _text(new), REDLINES_PATIENCE)
+        note = "" if seconds else f"redlines unfinished after {REDLINES_PATIENCE:.0f} s: a bound"
+        base = seconds or REDLINES_PATIENCE
+        run.add(Figure(group, label, ours, "s", "redlines", base, target, memory, note))
 
     quarter = large_pair(size // 4)
     quarter_heap = python_peak(lambda: compare(*quarter))

@@ -248,7 +248,10 @@ def big_take(run: Run, work: Path) -> None:
     url = f"sqlite:///{work / 'big.db'}"
     Archive.open(url).close()
     base = min(
-        (run_process(wirediff("--db", url, "ingest", str(small))) for _ in range(3)),
+        (
+            run_process(wirediff("--db", url, "ingest", str(small)))
+            for _ in range(min(run.scale.repeat, 3))
+        ),
         key=lambda p: p.seconds,
     )
     process = min(

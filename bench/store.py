@@ -320,11 +320,11 @@ class Probe:
         self.title_word = max(self.keys[0].split("-")[:-1], key=len)  # in a title or two
         self.prefixes = [key.rsplit("-", 1)[0] for key in self.keys]  # the words, not the number
         # the next take of a stored story: its signature a little changed
-        signatures = [tuple(_mutate(list(threading.unpack(m)), rng, 8)) for m, _ in minhashes]
-        self.updates = [
-            (signature, threading.band_keys(signature), h)
-            for signature, (_, h) in zip(signatures, minhashes, strict=True)
-        ]
+        self.updates = []
+        for row in minhashes:
+            if row is not None:
+                signature = tuple(_mutate(list(threading.unpack(row[0])), rng, 8))
+                self.updates.append((signature, threading.band_keys(signature), row[1]))
         self.rng = rng
 
     def select_1(self) -> None:
