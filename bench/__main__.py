@@ -28,6 +28,7 @@ GROUPS: dict[str, Callable[[Run], None]] = {
     "ingest": ingest.measure,
     "diff": diff.measure,
     "store": store.measure,
+    "store-postgres": store.measure_postgres,
     "startup": startup.measure,
     "tui": tui.measure,
     "watch": watch.measure,

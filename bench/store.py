@@ -509,6 +509,7 @@ def _seed_story(url: str) -> None:
 
 
 def measure(run: Run) -> None:
+    """SQLite: each archive size of the scale against 1,000 versions."""
     small_url = f"sqlite:///{run.work / 'store-small.db'}"
     generate(small_url, SMALL_STORIES, SMALL_VERSIONS)
     with Archive.open(small_url) as small:
@@ -516,6 +517,10 @@ def measure(run: Run) -> None:
             cache = CACHE if size >= 10_000 else run.work
             with Archive.open(sqlite_archive(size // 10, size, cache)) as big:
                 _probe(run, "SQLite", small, big, size, size == run.scale.archives[-1])
+
+
+def measure_postgres(run: Run) -> None:
+    """PostgreSQL: the scale's largest archive against 1,000 versions, with its size."""
     if run.postgres is None:
         run.skipped.append("store at scale on PostgreSQL: no server")
         return

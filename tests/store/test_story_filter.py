@@ -1,7 +1,7 @@
 """Finding a story by a piece of its title or key, as the desk types it.
 
 At 100,000 stories these lookups go through an index (FTS5 trigrams on SQLite,
-pg_trgm on PostgreSQL; see bench/bench_store.py); the answers must be exactly
+pg_trgm on PostgreSQL; see bench/store.py); the answers must be exactly
 those of a plain substring test, on both engines.
 """
 

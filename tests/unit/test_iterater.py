@@ -1,35 +1,18 @@
 """The diff engine against 189 real Wikinews revisions with human-labelled edits (IteraTeR).
 
-Runs the measurement of bench/bench_iterater.py and holds the figures reached,
+Runs the measurement of bench/iterater.py and holds the figures reached,
 so a change to alignment or inline diffing that loses edits fails here.
 """
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
+from bench import iterater as bench
+from bench.iterater import DATA_FILE
 from versions import compare
-
-ROOT = Path(__file__).resolve().parents[2]
-DATA_FILE = ROOT.parent / "shared/eval-data/revisions/wikinews_doc_level_all_splits.jsonl"
-
-
-def _bench():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "bench_iterater", ROOT / "bench/bench_iterater.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.skipif(not DATA_FILE.exists(), reason=f"IteraTeR extract not found at {DATA_FILE}")
 def test_labelled_edits_are_found_and_marked() -> None:
-    bench = _bench()
     revisions = bench.load(DATA_FILE)
     ours = bench.score(revisions, compare)
     base = bench.score(revisions, bench.baseline)

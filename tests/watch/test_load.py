@@ -1,7 +1,7 @@
 """A burst of files into a folder watched by two `wirediff watch` processes, on both engines.
 
 200 files here (20 stories × 10 versions) to keep the suite quick; the 1,000-file
-burst (50 × 20) and its timing are in bench/bench_watch.py.
+burst (50 × 20) and its timing are in bench/watch.py.
 """
 
 from __future__ import annotations
