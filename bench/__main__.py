@@ -10,6 +10,7 @@ import argparse
 import json
 import platform
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -97,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             skipped.append(f"PostgreSQL figures: {reason}")
 
     started = time.perf_counter()
+    # a stopped run still removes its scratch files (and drops its scratch databases)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = Path(tempfile.mkdtemp(prefix="wirediff-bench-"))
     run = Run(scale, postgres, work, skipped=skipped)
     try:
