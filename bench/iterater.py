@@ -43,7 +43,7 @@ from pathlib import Path
 
 from diff_match_patch import diff_match_patch
 
-from bench.harness import Figure, Run
+from bench.harness import Figure, Run, at_least
 from versions import compare, split_sentences
 from versions.model import (
     Change,
@@ -302,11 +302,14 @@ def measure(run: Run) -> None:
     base = score(revisions, baseline)
     note = f"{len(revisions)} Wikinews revisions, {ours.edits} labelled edits"
     baseline_name = "difflib + word diff"
-    for name, attribute in (
-        ("sentences, precision", "sentence_precision"),
-        ("sentences, recall", "sentence_recall"),
-        ("marked characters, precision", "mark_precision"),
-        ("marked characters, recall", "mark_recall"),
+    marks = [at_least(0.9, "≥ 0.90")]
+    for name, attribute, targets in (
+        ("sentences, precision", "sentence_precision", []),
+        ("sentences, recall", "sentence_recall", []),
+        ("marked characters, precision", "mark_precision", marks),
+        ("marked characters, recall", "mark_recall", marks),
+        ("marks without moves, precision", "deletion_precision", []),
+        ("marks without moves, recall", "deletion_recall", []),
     ):
         run.add(
             Figure(
@@ -316,6 +319,7 @@ def measure(run: Run) -> None:
                 "",
                 baseline_name,
                 getattr(base, attribute),
+                targets,
                 note=note,
             )
         )
