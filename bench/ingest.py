@@ -32,6 +32,7 @@ from bench.harness import (
     run_process,
     wirediff,
 )
+from bench.store import postgres_sizes
 from versions.service import Archive
 
 GROUP = "ingest"
@@ -193,18 +194,13 @@ def measure(run: Run) -> None:
             seconds, rss = ingest_directory(url, work / "corpus", count)
             check_stories(url, scale.stories, scale.takes)
             size = postgres_query(url, "SELECT pg_database_size(current_database())")[0][0]
-            tables = postgres_query(
-                url,
-                "SELECT relname, pg_total_relation_size(c.oid) FROM pg_class c"
-                " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC",
-            )
+            relations = postgres_sizes(url, count)["relation_bytes"]
         postgres_rate = count / seconds
         run.facts["postgres_ingest"] = {
             "takes": count,
             "bytes_per_take_input": corpus_bytes / count,
             "database_bytes_per_version": (size - empty) / count,
-            "table_bytes_per_version": {name: b / count for name, b in tables},
+            "relation_bytes_per_version": {name: b / count for name, b in relations.items()},
         }
         run.add(
             Figure(
