@@ -557,7 +557,8 @@ def postgres_sizes(url: str, versions: int) -> dict[str, Any]:
         " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         " LEFT JOIN pg_class t ON t.reltoastrelid = c.oid"
         " WHERE n.nspname IN ('public', 'pg_toast') AND c.relkind IN ('r', 'i', 't')"
-        " AND (n.nspname = 'public' OR t.oid IS NOT NULL) ORDER BY 2 DESC",
+        " AND (n.nspname = 'public' OR t.relnamespace = 'public'::regnamespace)"
+        " ORDER BY 2 DESC",
     )
     return {
         "versions": versions,
