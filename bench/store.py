@@ -41,9 +41,9 @@ from bench.harness import (
     postgres_query,
     python_peak,
 )
-from versions import threading
+from versions import story_match
 from versions.service import Archive
-from versions.store import db, repository
+from versions.store import db
 from versions.store.schema import Story, Version
 
 CACHE = Path("/tmp/wirediff-bench")
@@ -93,7 +93,7 @@ def _sentence(rng: random.Random, words: list[str]) -> str:
 
 def _mutate(signature: list[int], rng: random.Random, changes: int) -> list[int]:
     result = list(signature)
-    for position in rng.sample(range(threading.PERMUTATIONS), changes):
+    for position in rng.sample(range(story_match.PERMUTATIONS), changes):
         result[position] = rng.getrandbits(61)
     return result
 
@@ -109,7 +109,7 @@ def _stories(
         title_words = [rng.choice(words) for _ in range(rng.randint(5, 9))]
         title = " ".join(title_words).capitalize()
         first = START + timedelta(minutes=number * 5)
-        signature = [rng.getrandbits(61) for _ in range(threading.PERMUTATIONS)]
+        signature = [rng.getrandbits(61) for _ in range(story_match.PERMUTATIONS)]
         body = [_sentence(rng, words) for _ in range(3)]
         rows = []
         for index in range(per_story[number]):
@@ -203,13 +203,13 @@ def generate(url: str, stories: int, versions: int, seed: int = 5) -> None:
                             "text": content,
                             "content_hash": hashlib.sha256(content.encode()).hexdigest(),
                             "headline": row["headline"],
-                            "headline_key": threading.headline_key(row["headline"]),
+                            "headline_key": story_match.headline_key(row["headline"]),
                             "summary": "",
                             "byline": "",
                             "dateline": "",
                             "advisory": None,
                             "ednote": None,
-                            "minhash": threading.pack(row["signature"]),
+                            "minhash": story_match.pack(row["signature"]),
                             "counts": {"added": 1, "changed": 1} if row["number"] > 1 else None,
                         }
                     )
@@ -228,7 +228,7 @@ def generate(url: str, stories: int, versions: int, seed: int = 5) -> None:
                         )
                     band_rows.extend(
                         (key, version_id, story_id)
-                        for key in set(threading.band_keys(row["signature"]))
+                        for key in set(story_match.band_keys(row["signature"]))
                     )
                 if len(version_rows) >= CHUNK:
                     flush()
@@ -332,8 +332,8 @@ class Probe:
         self.updates = []
         for row in minhashes:
             if row is not None:
-                signature = tuple(_mutate(list(threading.unpack(row[0])), rng, 8))
-                self.updates.append((signature, threading.band_keys(signature), row[1]))
+                signature = tuple(_mutate(list(story_match.unpack(row[0])), rng, 8))
+                self.updates.append((signature, story_match.band_keys(signature), row[1]))
         self.rng = rng
 
     def select_1(self) -> None:
@@ -361,13 +361,13 @@ class Probe:
     def thread_lookup(self) -> None:
         """What ingest does to find a take's story: the band lookup, then the best score."""
         signature, band_keys, headline_key = self.rng.choice(self.updates)
-        with db.make_sessionmaker(self.engine)() as session:
-            candidates = repository.thread_candidates(session, band_keys, headline_key)
+        with self.archive._store.ingesting() as writer:  # the lock and transaction ingest holds
+            candidates = writer.thread_candidates(band_keys, headline_key)
         best = max(
-            threading.score(signature, headline_key, threading.unpack(minhash), other)
-            for _, minhash, other, _ in candidates
+            story_match.score(signature, headline_key, c.signature, c.headline_key)
+            for c in candidates
         )
-        assert best >= threading.THRESHOLD
+        assert best >= story_match.THRESHOLD
 
 
 QUERIES: list[tuple[str, str]] = [
@@ -455,9 +455,19 @@ def explain(engine: Engine, call: Callable[[], None], pick: Callable[[str], bool
     return "\n".join(f"    {row[0]}" for row in rows)
 
 
+def _engine(archive: Archive) -> Engine:
+    return archive._store._engine
+
+
 PLANS: list[tuple[str, str, Callable[[str], bool]]] = [
     ("stories(limit=100), first page", "first_page", lambda s: "version.counts" in s),
-    ("threading lookup", "thread_lookup", lambda s: "band" in s),
+    ("threading lookup: bands", "thread_lookup", lambda s: "FROM band" in s),
+    (
+        "threading lookup: same headline",
+        "thread_lookup",
+        lambda s: "WHERE version.headline_key" in s,
+    ),
+    ("threading lookup: candidates", "thread_lookup", lambda s: "minhash" in s),
     ("stories(match=title word)", "match_rare", lambda s: "version.counts" in s),
     ("versions(key)", "versions", lambda s: "FROM version" in s),
     ("search(a title word)", "search", lambda s: "version" in s),
@@ -468,8 +478,8 @@ GROUP = "threading and store at scale"
 def _probe(run: Run, engine: str, small: Archive, big: Archive, size: int, largest: bool) -> None:
     """Each hot query on the big archive against the same query on the 1,000-version one."""
     repeat = max(run.scale.repeat, 5)
-    small_probe = Probe(small, small._engine, random.Random(3))
-    big_probe = Probe(big, big._engine, random.Random(3))
+    small_probe = Probe(small, _engine(small), random.Random(3))
+    big_probe = Probe(big, _engine(big), random.Random(3))
     for name, method in QUERIES:
         lookup = method == "thread_lookup"
         if not (lookup or largest):
@@ -506,10 +516,10 @@ def _probe(run: Run, engine: str, small: Archive, big: Archive, size: int, large
         )
     )
     if engine == "SQLite":
-        remove_stories(big._engine, keys)
+        remove_stories(_engine(big), keys)
     plans = run.facts.setdefault("plans", {}).setdefault(f"{engine}, {size:,} versions", {})
     for name, method, pick in PLANS:
-        plans[name] = explain(big._engine, getattr(big_probe, method), pick)
+        plans[name] = explain(_engine(big), getattr(big_probe, method), pick)
 
 
 def _seed_story(url: str) -> None:
