@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
@@ -114,7 +115,9 @@ def _open(ctx: click.Context, *, create: bool = False) -> Archive:
     from versions.service import Archive
 
     return Archive.open(
-        _url(ctx), create=create, max_take_size=ctx.find_root().params["max_take_size"]
+        _url(ctx),
+        create=create,
+        max_take_size=ctx.find_root().params.get("max_take_size", DEFAULT_MAX_TAKE_SIZE),
     )
 
 
@@ -173,8 +176,9 @@ def _run_tui(url: str | None) -> None:
     help="Reject a file or feed response larger than this, unread "
     "(default: 10M, or $WIREDIFF_MAX_TAKE_SIZE; 512K, 20M, 1G…).",
 )
+@click.option("--no-pager", is_flag=True, help="Print long output instead of paging it.")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, max_take_size: int) -> None:
+def cli(ctx: click.Context, db_url: str | None, max_take_size: int, no_pager: bool) -> None:
     """Store every version of a wire story and show what changed between any two.
 
     Without a command, opens the terminal UI.
@@ -267,8 +271,57 @@ def stories(
             if match
             else "no stories yet: `wirediff ingest PATH` stores some, `wirediff demo` shows some"
         )
-    for row in rows:
-        click.echo(_story_line(row))
+    _page(ctx, "\n".join(_story_line(row) for row in rows))
+
+
+def _page(ctx: click.Context, text: str) -> None:
+    """Long output through a pager on a terminal, as git does (`less -FRX`: one screen
+    is printed as it is); WIREDIFF_PAGER, else PAGER, chooses it; --no-pager skips it."""
+    if not text:
+        return
+    end = "" if text.endswith("\n") else "\n"
+    pager = os.environ.get("WIREDIFF_PAGER") or os.environ.get("PAGER") or "less"
+    if ctx.find_root().params.get("no_pager") or not sys.stdout.isatty() or pager == "cat":
+        click.echo(text + end, nl=False, color=True)
+        return
+    import subprocess
+
+    env = os.environ | ({} if "LESS" in os.environ else {"LESS": "FRX"})
+    try:
+        subprocess.run(pager, shell=True, input=(text + end).encode(), env=env, check=False)
+    except OSError:
+        click.echo(text + end, nl=False, color=True)
+
+
+def _local(moment: datetime) -> str:
+    """Text output shows the reader's own clock, naming its zone; JSON keeps UTC."""
+    return f"{moment.astimezone():%Y-%m-%d %H:%M %Z}"
+
+
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
+def _complete_story(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Story keys for the shell (README: Shell completion); nothing when the archive fails."""
+    try:
+        with _open(ctx) as archive:
+            rows = archive.stories(order="title", match=incomplete or None, limit=200)
+    except Exception:
+        return []
+    return sorted(row.key for row in rows if row.key.startswith(incomplete.lower()))
+
+
+def _complete_version(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    story = ctx.params.get("story")
+    if not story:
+        return []
+    try:
+        with _open(ctx) as archive:
+            numbers = [str(version.number) for version in archive.versions(story)]
+    except Exception:
+        return []
+    return [number for number in numbers if number.startswith(incomplete)]
 
 
 def _note(message: str) -> None:
@@ -297,13 +350,13 @@ def _suggesting(archive: Archive, story: str) -> Iterator[None]:
 def _story_line(row: StoryRow) -> str:
     status = " WITHDRAWN" if row.status == "withdrawn" else ""
     return (
-        f"{row.key}  v{row.versions}  {row.last_update:%Y-%m-%d %H:%M}  "
+        f"{row.key}  v{row.versions}  {_local(row.last_update)}  "
         f"{_counts(row.latest)}{status}\n    {row.title}"
     )
 
 
 @cli.command()
-@click.argument("story")
+@click.argument("story", shell_complete=_complete_story)
 @FORMAT
 @click.pass_context
 def log(ctx: click.Context, story: str, output_format: str) -> None:
@@ -313,20 +366,22 @@ def log(ctx: click.Context, story: str, output_format: str) -> None:
     if output_format == "json":
         click.echo(json.dumps([v.to_dict() for v in versions], ensure_ascii=False, indent=2))
         return
+    lines = []
     for version in versions:
         label = version.label or "-"
-        click.echo(
-            f"v{version.number}  {version.created_at:%Y-%m-%d %H:%M}  {label:<18} "
+        lines.append(
+            f"v{version.number}  {_local(version.created_at)}  {label:<18} "
             f"{_counts(version.counts):<16} {version.headline}"
         )
         if version.advisory:
-            click.echo(f"    {version.advisory}")
+            lines.append(f"    {version.advisory}")
+    _page(ctx, "\n".join(lines))
 
 
 @cli.command()
-@click.argument("story")
-@click.argument("old", type=int, required=False)
-@click.argument("new", type=int, required=False)
+@click.argument("story", shell_complete=_complete_story)
+@click.argument("old", type=int, required=False, shell_complete=_complete_version)
+@click.argument("new", type=int, required=False, shell_complete=_complete_version)
 @click.option(
     "--format",
     "output_format",
@@ -361,8 +416,7 @@ def diff(
 
     fmt: Format = "text" if output_format == "text" else _EXPORT_FORMATS[output_format]
     documents = [(old_document, new_document)]
-    text = render([changes], fmt, color=_use_color(color), documents=documents)
-    click.echo(text, nl=not text.endswith("\n"), color=True)
+    _page(ctx, render([changes], fmt, color=_use_color(color), documents=documents))
 
 
 def _use_color(choice: str) -> bool:
@@ -381,7 +435,7 @@ _EXPORT_FORMATS: dict[str, Format] = {
 
 
 @cli.command()
-@click.argument("story")
+@click.argument("story", shell_complete=_complete_story)
 @click.option("--from", "first", type=click.IntRange(min=1), metavar="A", help="First version.")
 @click.option("--to", "last", type=click.IntRange(min=1), metavar="B", help="Last version.")
 @click.option(
@@ -424,7 +478,7 @@ def export(
         exported = archive.export(story, fmt, pair=pair, first=first, last=last)
     text = exported.text
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        _page(ctx, text)
         return
     try:
         # newline="": CSV rows end in \r\n as the csv module wrote them
@@ -465,16 +519,24 @@ def _suffix(fmt: str) -> str:
 @cli.command()
 @click.argument("words", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@FORMAT
 @click.pass_context
-def search(ctx: click.Context, words: tuple[str, ...], limit: int) -> None:
+def search(ctx: click.Context, words: tuple[str, ...], limit: int, output_format: str) -> None:
     """Stories whose text holds all WORDS, newest first, with the first version holding them."""
     with _open(ctx) as archive:
         hits = archive.search(" ".join(words), limit=limit)
+    if output_format == "json":
+        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        return
     if not hits:
         _note(f"no story holds {' '.join(words)}")
         ctx.exit(1)
-    for hit in hits:
-        click.echo(f"{hit.story_key} v{hit.version}  {hit.title}\n    {hit.snippet}")
+    _page(
+        ctx,
+        "\n".join(
+            f"{hit.story_key} v{hit.version}  {hit.title}\n    {hit.snippet}" for hit in hits
+        ),
+    )
 
 
 @cli.command()
@@ -515,8 +577,8 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
     added = sum(result.status == "added" for result in results)
     same = sum(result.status == "unchanged" for result in results)
     click.echo(
-        f"{added} versions of {len(rows)} stories in {url} "
-        f"({same} deliveries in other formats recognised)"
+        f"{_plural(added, 'version')} of {_plural(len(rows), 'story', 'stories')} in {url} "
+        f"({_plural(same, 'delivery', 'deliveries')} in other formats recognised)"
     )
     if no_tui:
         for row in rows:

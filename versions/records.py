@@ -131,6 +131,15 @@ class SearchHit:
     snippet: str
     last_update: datetime
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story_key,
+            "title": self.title,
+            "version": self.version,
+            "snippet": self.snippet,
+            "last_update": self.last_update.isoformat(),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class StoryState:
