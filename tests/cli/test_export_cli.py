@@ -156,6 +156,7 @@ def test_diff_on_a_terminal_honours_no_color(
     if no_color is not None:
         env["NO_COLOR"] = no_color
     env["PYTHONPATH"] = str(ROOT)
+    env["WIREDIFF_PAGER"] = "cat"  # the colour is under test here, not the pager
     leader, follower = pty.openpty()
     try:
         process = subprocess.run(
