@@ -65,7 +65,9 @@ def headline_of(document: Document) -> str:
 
 
 def prepare(document: Document, index: int) -> PreparedItem:
-    document = Document.from_sentences(document.sentences, document.meta)
+    if not all(paragraph.sentences for paragraph in document.paragraphs):
+        # as it will be stored and read back: a paragraph without sentences is dropped
+        document = Document.from_sentences(document.sentences, document.meta)
     headline = headline_of(document)
     signature = story_match.signature(story_match.shingles(document))
     return PreparedItem(

@@ -6,8 +6,9 @@ for the ingest lock, the search structures and the index-friendly key prefix.
 
 from __future__ import annotations
 
+import itertools
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Integer, TextClause, column, text
@@ -17,6 +18,7 @@ from versions.store.schema import Story
 # pg_advisory_xact_lock key held by every ingest transaction ("wirediff" in ASCII)
 INGEST_LOCK = 0x7769726564696666
 TRIGRAM = 3  # the shortest text the trigram indexes can look up
+ROWS_PER_CALL = 5000
 
 
 def like_escape(value: str) -> str:
@@ -34,14 +36,15 @@ class Backend:
         connection: Connection,
         table: str,
         columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
+        rows: Iterable[tuple[Any, ...]],
     ) -> None:
-        """Many rows of plain values in one driver call, past SQLAlchemy's per-row work."""
-        if not rows:
-            return
+        """Rows of plain values at the driver, past SQLAlchemy's per-row work, a few
+        thousand to a call so a 5 MB take's sentences are never all in memory as rows."""
         marks = ", ".join([self.placeholder] * len(columns))
         statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-        connection.exec_driver_sql(statement, list(map(tuple, rows)))
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, ROWS_PER_CALL)):
+            connection.exec_driver_sql(statement, chunk)
 
     def lock_for_ingest(self, connection: Connection) -> None:
         """Make this ingest transaction the only writer until it ends.

@@ -267,7 +267,7 @@ class IngestWriter:
             self._connection,
             "sentence",
             _SENTENCE_COLUMNS,
-            [
+            (
                 (
                     version_id,
                     s.index,
@@ -278,7 +278,7 @@ class IngestWriter:
                     sentence_hash(s.text),
                 )
                 for s in document.sentences
-            ],
+            ),
         )
         self._backend.insert_rows(
             self._connection,
