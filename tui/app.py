@@ -22,6 +22,7 @@ from tui.keys import key_actions
 from tui.messages import (
     ArchiveChanged,
     OpenDiff,
+    OpenGrid,
     OpenSearch,
     OpenSearchHit,
     OpenStory,
@@ -30,6 +31,7 @@ from tui.messages import (
 )
 from tui.screens.base import WirediffScreen, WorkFailed
 from tui.screens.diff import DiffScreen
+from tui.screens.grid import GridScreen
 from tui.screens.help import HelpScreen
 from tui.screens.search import SearchScreen
 from tui.screens.stories import StoriesScreen
@@ -142,6 +144,9 @@ class WirediffApp(App[None]):
                 self.desk, message.story_key, message.old, message.new, search=message.search
             )
         )
+
+    def on_open_grid(self, message: OpenGrid) -> None:
+        self.push_screen(GridScreen(self.desk, message.story_key))
 
     def on_open_search(self, message: OpenSearch) -> None:
         self.push_screen(SearchScreen(self.desk))

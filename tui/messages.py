@@ -54,6 +54,14 @@ class OpenVersionText(Message):
         self.number = number
 
 
+class OpenGrid(Message):
+    """Show a story take by take: the takes × paragraphs grid."""
+
+    def __init__(self, story_key: str) -> None:
+        super().__init__()
+        self.story_key = story_key
+
+
 class OpenSearch(Message):
     """Search the whole archive."""
 

@@ -517,12 +517,43 @@ def _suffix(fmt: str) -> str:
 
 
 @cli.command()
+@click.argument("story")
+@click.argument("version", type=click.IntRange(min=1), required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the shape in docs/blame-format.md.",
+)
+@click.pass_context
+def blame(ctx: click.Context, story: str, version: int | None, output_format: str) -> None:
+    """Each sentence of VERSION of STORY (default the latest) with the take that brought it
+    in, the last take that changed it, and restored (↺) and moved (↕) marks."""
+    from versions.export.blame import render_json, render_text
+
+    with _open(ctx) as archive:
+        view = archive.blame(story, version)
+    if output_format == "json":
+        click.echo(render_json(view))
+        return
+    text = render_text(view)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@cli.command()
 @click.argument("words", nargs=-1, required=True)
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @FORMAT
 @click.pass_context
 def search(ctx: click.Context, words: tuple[str, ...], limit: int, output_format: str) -> None:
-    """Stories whose text holds all WORDS, newest first, with the first version holding them."""
+    """Stories whose text holds all WORDS, newest first, with the first version holding them.
+
+    A quoted "phrase" (quote it for the shell too: '"senior U.S. official"') must appear
+    as written; when the latest version no longer holds the words, the version that
+    dropped them is named.
+    """
     with _open(ctx) as archive:
         hits = archive.search(" ".join(words), limit=limit)
     if output_format == "json":
@@ -534,7 +565,10 @@ def search(ctx: click.Context, words: tuple[str, ...], limit: int, output_format
     _page(
         ctx,
         "\n".join(
-            f"{hit.story_key} v{hit.version}  {hit.title}\n    {hit.snippet}" for hit in hits
+            f"{hit.story_key} v{hit.version}"
+            + (f" (dropped in v{hit.dropped_in})" if hit.dropped_in else "")
+            + f"  {hit.title}\n    {hit.snippet}"
+            for hit in hits
         ),
     )
 

@@ -23,10 +23,17 @@ def compare(
     story_title: str | None = None,
     old_ref: VersionRef | None = None,
     new_ref: VersionRef | None = None,
+    links: Sequence[Link] | None = None,
 ) -> ChangeLog:
-    """What changed from `old` to `new`, in the reading order of `new`."""
+    """What changed from `old` to `new`, in the reading order of `new`.
+
+    `links`: `align(old.sentences, new.sentences)` when the caller has it already
+    (ingest keeps it for sentence lineage too).
+    """
     old_sentences, new_sentences = old.sentences, new.sentences
-    links = _in_reading_order(align(old_sentences, new_sentences), len(old_sentences))
+    if links is None:
+        links = align(old_sentences, new_sentences)
+    links = _in_reading_order(links, len(old_sentences))
     changes = [
         change
         for link in links
@@ -42,7 +49,7 @@ def compare(
     )
 
 
-def _in_reading_order(links: list[Link], old_count: int) -> list[Link]:
+def _in_reading_order(links: Sequence[Link], old_count: int) -> list[Link]:
     """By new position; a removed sentence sits after what preceded it in `old`."""
     new_of_old = [-1.0] * old_count
     for link in links:

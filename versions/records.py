@@ -130,6 +130,7 @@ class SearchHit:
     version: int  # the first version in which the words appear
     snippet: str
     last_update: datetime
+    dropped_in: int | None = None  # the version that dropped them, when the latest lacks them
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +139,7 @@ class SearchHit:
             "version": self.version,
             "snippet": self.snippet,
             "last_update": self.last_update.isoformat(),
+            "dropped_in": self.dropped_in,
         }
 
 

@@ -19,6 +19,8 @@ from typing import Any, Literal, Self
 from sqlalchemy import Engine
 
 from versions import intake, placement, story_match
+from versions.align import Link, LinkKind, align
+from versions.blame import Blame, Provenance, Take, blame
 from versions.compare import compare as compare_documents
 from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.errors import (
@@ -27,14 +29,17 @@ from versions.errors import (
     UnknownVersion,
     WirediffError,
 )
-from versions.export import Format, advisory_line, render, safe_filename
+from versions.export import PROVENANCE_FORMATS, Format, advisory_line, render, safe_filename
 from versions.intake import STDIN
+from versions.lineage import Cell, first_take, links_of, next_take, reverts, trace
 from versions.model import (
     ChangeLog,
     Document,
     Status,
     VersionRef,
 )
+from versions.normalise import normalise
+from versions.placement import StoredVersion
 from versions.records import ChangeCounts, SearchHit, StoryRow, StoryState, VersionRow
 from versions.store import db
 from versions.store.failures import archive_failure
@@ -71,6 +76,24 @@ class IngestResult:
 
 
 @dataclass(frozen=True)
+class GridRow:
+    """One take of a story's grid: its paragraphs' fates, in reading order, and its length."""
+
+    take: Take
+    cells: tuple[Cell, ...]
+    paragraphs: tuple[str, ...]  # the take's paragraphs, as `Cell.paragraph` numbers them
+    words: int
+
+    def text_of(self, cell: Cell, before: GridRow | None) -> str:
+        """The paragraph a cell stands for; a removed one as the take before had it."""
+        if cell.paragraph is not None:
+            return self.paragraphs[cell.paragraph - 1]
+        if before is not None and cell.old_paragraph is not None:
+            return before.paragraphs[cell.old_paragraph - 1]
+        return ""
+
+
+@dataclass(frozen=True)
 class Export:
     """A rendered change log and what it covers, to write or to print."""
 
@@ -86,6 +109,8 @@ class Export:
 
 
 SNIPPET_CONTEXT = 60
+_PHRASE = re.compile(r'"([^"]*)"?')
+_WORD = re.compile(r"\w+")
 # deliveries written in one transaction: fewer commits
 STORE_BATCH = 32
 # committed documents kept for the next takes of their stories to compare against
@@ -151,10 +176,6 @@ def check_story_key(key: str) -> str:
         f"story key {key!r} is not a slug: lower-case letters and digits in words "
         f"joined by single hyphens, at most {SLUG_MAX_LENGTH} characters"
     )
-
-
-def _counts(old: Document, new: Document) -> ChangeCounts:
-    return ChangeCounts.of(compare_documents(old, new))
 
 
 def _now() -> datetime:
@@ -365,8 +386,11 @@ class Archive:
         count = len(existing) + 1
         title = item.headline if number == count else story.title
         comparison = None
+        links = None
         if previous is not None:
             old = self._stored_document(writer, previous.id, stored)
+            # aligned once: for the change log and for the sentences' lineage
+            links = align(old.sentences, document.sentences)
             changelog = compare_documents(
                 old,
                 document,
@@ -374,6 +398,7 @@ class Archive:
                 story_title=title,
                 old_ref=VersionRef(previous.number, previous.label),
                 new_ref=VersionRef(number, meta.label),
+                links=links,
             )
             comparison = (changelog, old, document)
         counts = ChangeCounts.of(comparison[0]) if comparison else None
@@ -398,8 +423,23 @@ class Archive:
         stored[version_id] = document
         if following is not None:
             following_document = self._stored_document(writer, following.id, stored)
-            writer.update_version(
-                following.id, counts=_counts(document, following_document).to_dict()
+            following_links = align(document.sentences, following_document.sentences)
+            following_log = compare_documents(document, following_document, links=following_links)
+            writer.update_version(following.id, counts=ChangeCounts.of(following_log).to_dict())
+            known = {number: links, number + 1: following_links}
+            self._relineage(writer, story.id, stored, known)
+        else:
+            old_document = comparison[1] if comparison else None
+            self._add_lineage(
+                writer,
+                story.id,
+                version_id,
+                number,
+                document,
+                previous,
+                old_document,
+                links,
+                stored,
             )
         after = replace(
             story,
@@ -434,6 +474,57 @@ class Archive:
         return IngestResult(
             source, "added", story.key, number, None, counts, row, after, comparison
         )
+
+    def _add_lineage(
+        self,
+        writer: IngestWriter,
+        story_id: int,
+        version_id: int,
+        number: int,
+        document: Document,
+        previous: StoredVersion | None,
+        previous_document: Document | None,
+        links: list[Link] | None,
+        stored: dict[int, Document],
+    ) -> None:
+        """The new last take's lineage, from the alignment its change counts came from."""
+        if previous is None or previous_document is None:
+            take = first_take(document, number)
+        else:
+            before = writer.take_lineage(previous.id, previous.number)
+            if before is None:  # stored without lineage: trace the story again
+                self._relineage(writer, story_id, stored, {number: links})
+                return
+            adds = links is None or any(link.kind is LinkKind.ADDED for link in links)
+            pool = writer.removed_before(story_id, number) if adds else []
+            take = next_take(number, previous_document, document, before.sentences, pool, links)
+        writer.add_lineage(story_id, version_id, take, previous.id if previous else None)
+
+    def _relineage(
+        self,
+        writer: IngestWriter,
+        story_id: int,
+        stored: dict[int, Document],
+        known: dict[int, list[Link] | None],
+    ) -> None:
+        """The whole story's lineage again, after a take arrived before others and renumbered
+        them. Takes keep the alignment their stored lineage records; only those in `known`
+        (take number → its alignment with the take before), or stored without lineage, are
+        aligned."""
+        versions = writer.stored_versions(story_id)
+        documents = [self._stored_document(writer, v.id, stored) for v in versions]
+        lineage = writer.story_lineage(
+            [(v.id, v.number) for v in versions if v.number not in known]
+        )
+        links: list[list[Link] | None] = [
+            known[number]
+            if number in known
+            else links_of(lineage[number], len(documents[number - 2].sentences))
+            if number in lineage
+            else None
+            for number in range(2, len(versions) + 1)
+        ]
+        writer.replace_lineage(story_id, [v.id for v in versions], trace(documents, links))
 
     def _story_for(
         self, writer: IngestWriter, item: intake.PreparedItem, story_key: str | None
@@ -599,7 +690,19 @@ class Archive:
                 key = self.story(story_key).key
                 raise WirediffError(f"{key}: one version only in that range, nothing to compare")
         changelogs = [changelog for changelog, _, _ in triples]
-        text = render(changelogs, fmt, documents=[(old, new) for _, old, new in triples])
+        provenance = None
+        if fmt in PROVENANCE_FORMATS:
+            covered: dict[int, Document] = {}
+            for changelog, old, new in triples:
+                covered[changelog.old.version or 0] = old
+                covered[changelog.new.version or 0] = new
+            provenance = self._provenance(story_key, covered)
+        text = render(
+            changelogs,
+            fmt,
+            documents=[(old, new) for _, old, new in triples],
+            provenance=provenance,
+        )
         span = (changelogs[0].old.version or 0, changelogs[-1].new.version or 0)
         return Export(changelogs[0].story_key or story_key, fmt, text, span, len(changelogs))
 
@@ -615,15 +718,96 @@ class Archive:
             }
 
     def search(self, words: str, *, limit: int = 50) -> list[SearchHit]:
-        terms = re.findall(r"\w+", words)
-        if not terms:
+        """Stories holding all the words and "quoted phrases" of `words`, newest first, each
+        with the first version holding them and, if the latest no longer does, the version
+        that dropped them. A phrase must appear as written (case, quotes, dashes and spacing
+        folded); the engines' text indexes only propose candidates."""
+        phrases = [" ".join(q.split()) for q in _PHRASE.findall(words) if _WORD.search(q)]
+        terms = _WORD.findall(_PHRASE.sub(" ", words))
+        if not terms and not phrases:
             return []
         with self._store.reading() as reader:
-            rows = reader.search(terms, limit)
+            rows = reader.search(terms, limit, phrases)
+        written = [re.compile(rf"(?<!\w){re.escape(_folded(phrase))}(?!\w)") for phrase in phrases]
+        hits = []
+        for key, title, last_update, count, versions in rows:
+            holding = [
+                (number, text)
+                for number, text in versions
+                if all(phrase.search(_folded(text)) for phrase in written)
+            ]
+            if not holding:  # the engine's stemming matched, the words as written do not
+                continue
+            (first, text), last = holding[0], holding[-1][0]
+            dropped = last + 1 if last < count else None
+            snippet = _snippet(text, phrases + terms)
+            hits.append(SearchHit(key, title, first, snippet, last_update, dropped))
+        return hits
+
+    def blame(self, story_key: str, number: int | None = None) -> Blame:
+        """Each sentence of version `number` (default the latest) with where it came from.
+
+        Read from the lineage stored at ingest: nothing is compared again.
+        """
+        with self._store.reading() as reader:
+            story = _find_story(reader, story_key)
+            number = story.version_count if number is None else number
+            rows = reader.takes(story.id)
+            if not 1 <= number <= len(rows):
+                raise _no_version(story, number)
+            lines = reader.sentences_with_lineage(rows[number - 1].id)
+            removed = reader.removed_by(rows[number - 2].id, number) if number > 1 else []
+        takes = {row.number: Take(row.number, row.label, row.created_at) for row in rows}
+        document = Document.from_sentences([sentence for sentence, _ in lines])
+        return blame(
+            story.key,
+            story.title,
+            document,
+            [lineage for _, lineage in lines],
+            takes,
+            number,
+            removed=removed,
+            reverts_to=reverts([row.content_hash for row in rows]).get(number),
+        )
+
+    def story_grid(self, story_key: str) -> list[GridRow]:
+        """The story take by take: each version with what happened to each of its paragraphs
+        (and to the paragraphs it removed) and its length in words. Read from stored lineage."""
+        with self._store.reading() as reader:
+            story = _find_story(reader, story_key)
+            versions = reader.versions(story)
+            documents = dict(
+                zip(
+                    (v.number for v in versions),
+                    reader.documents([v.id for v in versions]),
+                    strict=True,
+                )
+            )
+        provenance = self._provenance(story.key, documents)
         return [
-            SearchHit(key, title, number, _snippet(text, terms), last_update)
-            for key, title, number, text, last_update in rows
+            GridRow(
+                take,
+                cells,
+                tuple(p.text for p in documents[take.number].paragraphs),
+                len(documents[take.number].text.split()),
+            )
+            for take, cells in provenance.grid()
         ]
+
+    def _provenance(self, story_key: str, documents: dict[int, Document]) -> Provenance:
+        with self._store.reading() as reader:
+            story = _find_story(reader, story_key)
+            rows = reader.takes(story.id)
+            covered = [(row.id, row.number) for row in rows if row.number in documents]
+            lineage = reader.takes_lineage(covered)
+        return Provenance(
+            story.key,
+            story.title,
+            {row.number: Take(row.number, row.label, row.created_at) for row in rows},
+            documents,
+            lineage,
+            reverts([row.content_hash for row in rows]),
+        )
 
     def change_token(self) -> int:
         return self._store.change_token()
@@ -694,6 +878,11 @@ def _no_version(story: StoryState, number: int) -> UnknownVersion:
 
 def _rejected(source: str, reason: str) -> IngestResult:
     return IngestResult(source, "rejected", None, None, reason, None)
+
+
+def _folded(text: str) -> str:
+    """Text as a quoted phrase is matched: case, quotes, dashes and spacing folded."""
+    return normalise(text).lower()
 
 
 def _snippet(text: str, terms: list[str]) -> str:

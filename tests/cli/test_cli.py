@@ -102,7 +102,18 @@ def test_usage_errors_exit_2() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["ingest"], ["stories"], ["log"], ["diff"], ["export"], ["search"], ["demo"], ["db"]],
+    [
+        [],
+        ["ingest"],
+        ["stories"],
+        ["log"],
+        ["diff"],
+        ["export"],
+        ["blame"],
+        ["search"],
+        ["demo"],
+        ["db"],
+    ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])

@@ -46,6 +46,8 @@ def test_markdown_export_has_one_section_per_update_with_editor_paragraph_number
         "## v3 (UPDATE 2) → v4 (UPDATE 3)",
         "## v4 (UPDATE 3) → v5 (REFILE-UPDATE 3)",
         "## v5 (REFILE-UPDATE 3) → v6 (UPDATE 4)",
+        "## The story take by take",
+        "## Where v6's sentences came from",
     ]
     # counted as the agency's own advisory counts them: "(Adds Russian missile report in
     # paragraph 11, updates attribution in paragraph 3)" — the dateline paragraph is 1
@@ -59,7 +61,10 @@ def test_from_and_to_bound_the_history(db_url: str, biden: str) -> None:
     assert [line for line in out.splitlines() if line.startswith("## ")] == [
         "## v3 (UPDATE 2) → v4 (UPDATE 3)",
         "## v4 (UPDATE 3) → v5 (REFILE-UPDATE 3)",
+        "## The story take by take",
+        "## Where v5's sentences came from",
     ]
+    assert "\nv3  " in out and "\nv2  " not in out  # the grid covers the versions exported
 
 
 def test_pair_compares_any_two_versions(db_url: str, biden: str) -> None:
@@ -82,7 +87,10 @@ def test_json_export_is_a_list_of_what_diff_prints(db_url: str, biden: str) -> N
         (5, 6),
     ]
     _, diff_out, _ = run(db_url, "diff", biden, "2", "3", "--format", "json")
+    lineage = exported[1].pop("lineage")
     assert exported[1] == json.loads(diff_out)
+    (dnipro,) = [s for s in lineage["sentences"] if "Dnipro" in s["text"]]
+    assert (dnipro["origin"], dnipro["began"]) == ("added", 3)
 
 
 def test_csv_export_round_trips_one_row_per_change(db_url: str, biden: str) -> None:
@@ -107,7 +115,7 @@ def test_output_file_gets_the_export_and_stdout_stays_empty(
     assert err == f"wrote {target} (5 version pairs)\n"
     page = target.read_text("utf-8")
     assert page.lstrip().lower().startswith("<!doctype html>")
-    assert page.count("<h2") == 5
+    assert page.count("<h2") == 5 + 2  # the pairs, the grid, the provenance section
     _, to_stdout, _ = run(db_url, "export", biden, "--format", "html")
     assert page.rstrip("\n") == to_stdout.rstrip("\n")
 

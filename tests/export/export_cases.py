@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from versions.model import (
     Change,
@@ -21,6 +23,9 @@ from versions.model import (
     Tag,
     VersionRef,
 )
+
+if TYPE_CHECKING:
+    from versions.blame import Provenance
 
 _MARK = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}")
 
@@ -328,13 +333,38 @@ def sample_history(story: str) -> tuple[list[ChangeLog], list[tuple[Document, Do
     return changelogs, list(itertools.pairwise(documents))
 
 
+def sample_provenance(story: str) -> Provenance:
+    """The lineage of every take of a sample story, traced by the engine; takes an hour apart."""
+    import versions
+    from versions.blame import Provenance, Take
+    from versions.lineage import reverts, trace
+
+    documents = [
+        versions.parse(path.read_bytes()) for path in sorted((SAMPLES / story).glob("*.txt"))
+    ]
+    start = datetime(2024, 11, 21, 14, 0, tzinfo=UTC)
+    numbered = dict(enumerate(documents, start=1))
+    return Provenance(
+        story,
+        documents[-1].headline,
+        {
+            n: Take(n, document.meta.label, start + timedelta(hours=n - 1))
+            for n, document in numbered.items()
+        },
+        numbered,
+        {take.number: take for take in trace(documents)},
+        reverts([document.text for document in documents]),
+    )
+
+
+PROVENANCE_STORY = "biden-ukraine-missiles"
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "export"
 EXTENSIONS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "text": "txt"}
 
 
 def golden_outputs() -> dict[str, str]:
     """Golden file name → expected text, for the hand-made cases and the sample stories."""
-    from versions.export import FORMATS, render
+    from versions.export import FORMATS, PROVENANCE_FORMATS, render
 
     cases: dict[str, tuple[list[ChangeLog], list[tuple[Document, Document]] | None]] = {
         "dnipro": ([dnipro_pair()], [dnipro_documents()]),
@@ -351,4 +381,9 @@ def golden_outputs() -> dict[str, str]:
             outputs[f"{case}.ansi.txt"] = render(
                 changelogs, "text", color=True, documents=documents
             )
+    changelogs, documents = sample_history(PROVENANCE_STORY)
+    provenance = sample_provenance(PROVENANCE_STORY)
+    for fmt in PROVENANCE_FORMATS:
+        name = f"samples/{PROVENANCE_STORY}.provenance.{EXTENSIONS[fmt]}"
+        outputs[name] = render(changelogs, fmt, documents=documents, provenance=provenance)
     return outputs

@@ -135,3 +135,37 @@ def test_html_screenshot(tmp_path: Path) -> None:
     shot = tmp_path / "changelog.png"
     _chromium(f"--screenshot={shot}", "--window-size=1000,1400", page.as_uri())
     assert shot.stat().st_size > 10_000
+
+
+def test_provenance_sections_show_story_text_as_data() -> None:
+    from datetime import UTC, datetime
+
+    from export_cases import IMG, SCRIPT
+
+    from versions import compare
+    from versions.blame import Provenance, Take
+    from versions.lineage import trace
+    from versions.model import Document, Paragraph, ParagraphKind
+
+    old = Document((Paragraph(ParagraphKind.TEXT, (f"Officials said {SCRIPT} at dawn.",)),))
+    new = Document(
+        (
+            Paragraph(ParagraphKind.TEXT, (f"Officials said {SCRIPT} at dawn.",)),
+            Paragraph(ParagraphKind.TEXT, (f"A witness saw {IMG} later.",)),
+        )
+    )
+    when = datetime(2024, 11, 21, tzinfo=UTC)
+    provenance = Provenance(
+        "k",
+        "t",
+        {1: Take(1, "<b>FLASH</b>", when), 2: Take(2, "UPDATE 1", when)},
+        {1: old, 2: new},
+        {take.number: take for take in trace([old, new])},
+        {},
+    )
+    changelog = compare(old, new)
+    page = render([changelog], "html", documents=[(old, new)], provenance=provenance)
+    assert "<script>" not in page and "<img" not in page and "<b>FLASH" not in page
+    assert '<span class="cell added"' in page and "&lt;script&gt;" in page
+    markdown = render([changelog], "markdown", documents=[(old, new)], provenance=provenance)
+    assert not re.search(r"(?<!\\)<", markdown.split("## Where v2")[1])

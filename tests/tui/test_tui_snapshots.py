@@ -85,3 +85,13 @@ class TestDiff:
             await press(pilot, "o")
 
         assert snap_compare(make_app(archive), terminal_size=(120, 40), run_before=changes_only)
+
+
+class TestGrid:
+    def test_grid(self, snap_compare: Any, archive: Archive) -> None:
+        async def grid(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await open_story(pilot, "missiles")
+            await press(pilot, "g", "up", "up", "up", *["right"] * 13)
+
+        assert snap_compare(make_app(archive), terminal_size=(120, 30), run_before=grid)

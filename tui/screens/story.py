@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from tui.desk import Desk
-from tui.messages import ArchiveChanged, OpenDiff, OpenVersionText
+from tui.messages import ArchiveChanged, OpenDiff, OpenGrid, OpenVersionText
 from tui.screens.base import WirediffScreen
 from tui.text import aware, badge, counts_text, plain, styled, tag_words
 from tui.widgets.row_table import RowTable
@@ -70,6 +70,7 @@ class StoryScreen(WirediffScreen):
         Binding("b", "mark('B')", "Mark B (new)", id="story.mark_b"),
         Binding("d", "diff_marked", "Diff A→B", id="story.diff_marked"),
         Binding("v", "full_text", "Full text", id="story.full_text"),
+        Binding("g", "grid", "Take by take", id="story.grid"),
         Binding("y", "copy_advisory", "Copy advisory", show=False, id="story.copy_advisory"),
         Binding("question_mark", "app.help", "Help", id="story.help"),
         Binding("q,escape", "app.pop_screen", "Back", id="story.back"),
@@ -249,6 +250,9 @@ class StoryScreen(WirediffScreen):
         number = self.highlighted()
         if number is not None:
             self.post_message(OpenVersionText(self.story_key, number))
+
+    def action_grid(self) -> None:
+        self.post_message(OpenGrid(self.story_key))
 
     def action_copy_advisory(self) -> None:
         """The wire's advisory of the highlighted version, else the one wirediff wrote."""

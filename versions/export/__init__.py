@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from versions.export import csvfmt, html, jsonfmt, markdown, terminal
 from versions.export.advisory import advisory_line
 from versions.export.layout import pairs_of
 from versions.model import ChangeLog, Document
 
+if TYPE_CHECKING:
+    from versions.blame import Provenance
+
 Format = Literal["markdown", "html", "json", "csv", "text"]
 FORMATS: tuple[Format, ...] = ("markdown", "html", "json", "csv", "text")
+PROVENANCE_FORMATS: tuple[Format, ...] = ("markdown", "html", "json")
 EXTENSIONS: dict[Format, str] = {
     "markdown": "md",
     "html": "html",
@@ -34,20 +38,22 @@ def render(
     *,
     color: bool = False,
     documents: Sequence[tuple[Document, Document]] | None = None,
+    provenance: Provenance | None = None,
 ) -> str:
     """The change logs in one format; `color` only applies to "text".
 
     `documents` holds the (old, new) documents of each change log, in the same order; with
     them paragraphs are numbered as an editor counts them (the dateline paragraph is 1) and
-    advisory lines get better topics.
+    advisory lines get better topics. With `provenance` (the versions' stored lineage) the
+    Markdown, HTML and JSON carry where each sentence came from, and HTML the story's grid.
     """
     pairs = pairs_of(changelogs, documents)
     if fmt == "markdown":
-        return markdown.render(pairs)
+        return markdown.render(pairs, provenance)
     if fmt == "html":
-        return html.render(pairs)
+        return html.render(pairs, provenance)
     if fmt == "json":
-        return jsonfmt.render(pairs)
+        return jsonfmt.render(pairs, provenance)
     if fmt == "csv":
         return csvfmt.render(pairs)
     if fmt == "text":
@@ -61,4 +67,4 @@ def safe_filename(story_key: str, fmt: Format, pair: tuple[int, int]) -> str:
     return f"wirediff-{key}-v{pair[0]}-v{pair[1]}.{EXTENSIONS[fmt]}"
 
 
-__all__ = ["FORMATS", "Format", "advisory_line", "render", "safe_filename"]
+__all__ = ["FORMATS", "PROVENANCE_FORMATS", "Format", "advisory_line", "render", "safe_filename"]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html as _html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from versions.export.advisory import advisory
+from versions.export.blame import history_note
 from versions.export.layout import (
     Pair,
     Piece,
@@ -21,7 +23,11 @@ from versions.export.layout import (
     visible,
     where,
 )
+from versions.lineage import CELL_SIGNS, Cell
 from versions.model import Change, ChangeKind, Tag
+
+if TYPE_CHECKING:
+    from versions.blame import Provenance
 
 _STYLE = """
 body { font: 15px/1.5 Georgia, "Times New Roman", serif; color: #1a1a1a; margin: 2em auto;
@@ -61,7 +67,26 @@ def escape(text: str) -> str:
     return _html.escape(visible(text), quote=True)
 
 
-def render(pairs: Sequence[Pair]) -> str:
+_PROVENANCE_STYLE = """
+table.grid { border-collapse: collapse; font: 0.8em system-ui, sans-serif; margin: 0.5em 0; }
+table.grid th, table.grid td { padding: 1px 0.5em 1px 0; text-align: left; white-space: nowrap; }
+.cells { line-height: 0; }
+.cell { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 1px; }
+.cell.added { background: #2e7d32; }
+.cell.changed { background: #f9a825; }
+.cell.moved { background: #1565c0; }
+.cell.restored { background: #6a1b9a; }
+.cell.removed { background: #c62828; width: 0.4em; }
+.cell.untouched { background: #d5d5d5; }
+.legend .cell { vertical-align: middle; margin-left: 0.8em; }
+table.provenance { border-collapse: collapse; font-size: 0.95em; }
+table.provenance td { vertical-align: top; padding: 0.25em 0.6em 0.25em 0;
+                      border-top: 1px solid #eee; }
+table.provenance td.note { font: 0.8em system-ui, sans-serif; color: #555; }
+"""
+
+
+def render(pairs: Sequence[Pair], provenance: Provenance | None = None) -> str:
     titles = list(dict.fromkeys(story_name(pair.changelog) for pair in pairs))
     body: list[str] = []
     story = None
@@ -75,6 +100,8 @@ def render(pairs: Sequence[Pair]) -> str:
         line = advisory(pair)
         if line:
             body.append(f'<p class="advisory">{escape(line)}</p>')
+        if provenance is not None and (revert := provenance.reverted(changelog)):
+            body.append(f'<p class="revert"><strong>{escape(revert)}</strong></p>')
         if not changelog.changes:
             body.append('<p class="empty">No changes.</p>')
         for title, implied, changes in grouped(changelog.changes):
@@ -83,6 +110,10 @@ def render(pairs: Sequence[Pair]) -> str:
             body += [_item(change, pair, implied) for change in changes]
             body.append("</ul>")
         body.append("</section>")
+    style = _STYLE
+    if provenance is not None and provenance.lineage:
+        body += _provenance(provenance)
+        style += _PROVENANCE_STYLE
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -92,7 +123,7 @@ def render(pairs: Sequence[Pair]) -> str:
             '<meta http-equiv="Content-Security-Policy" '
             "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
             f"<title>Change log: {escape('; '.join(titles) or 'no changes')}</title>",
-            f"<style>{_STYLE}</style>",
+            f"<style>{style}</style>",
             "</head>",
             "<body>",
             *body,
@@ -101,6 +132,47 @@ def render(pairs: Sequence[Pair]) -> str:
             "",
         ]
     )
+
+
+def _provenance(provenance: Provenance) -> list[str]:
+    """The takes × paragraphs grid (coloured cells, CSS only), then where the last version's
+    sentences came from."""
+    out = ['<section class="evolution">', "<h2>The story take by take</h2>", '<table class="grid">']
+    for take, cells in provenance.grid():
+        spans = "".join(
+            f'<span class="cell {cell.state}" title="{escape(_cell_title(cell))}"></span>'
+            for cell in cells
+        )
+        out.append(
+            f"<tr><th>{escape(take.name)}</th><td>{escape(take.label or '')}</td>"
+            f"<td>{take.created_at:%Y-%m-%d %H:%M}</td>"
+            f'<td class="cells">{spans}</td></tr>'
+        )
+    out.append("</table>")
+    legend = "".join(f'<span class="cell {state}"></span> {state}' for state in CELL_SIGNS)
+    out += [f'<p class="legend meta">{legend}</p>', "</section>"]
+    blame = provenance.blame()
+    out += [
+        '<section class="provenance">',
+        f"<h2>Where {escape(blame.take.name)}\u2019s sentences came from</h2>",
+    ]
+    if blame.revert is not None:
+        out.append(f"<p>{escape(blame.revert)}.</p>")
+    out.append('<table class="provenance">')
+    out += [
+        f"<tr><td>{escape(line.place)}</td>"
+        f'<td class="note">{escape(history_note(line, blame))}</td>'
+        f"<td>{escape(line.sentence.text)}</td></tr>"
+        for line in blame.lines
+    ]
+    out += ["</table>", "</section>"]
+    return out
+
+
+def _cell_title(cell: Cell) -> str:
+    if cell.paragraph is None:
+        return f"paragraph {cell.old_paragraph} of the take before: removed"
+    return f"paragraph {cell.paragraph}: {cell.state}"
 
 
 def _item(change: Change, pair: Pair, implied: ChangeKind | None) -> str:

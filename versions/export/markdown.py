@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from versions.export.advisory import advisory
+from versions.export.blame import grid_lines, history_note
 from versions.export.layout import (
     Pair,
     Piece,
@@ -24,6 +26,9 @@ from versions.export.layout import (
 )
 from versions.model import Change, ChangeKind, Tag
 
+if TYPE_CHECKING:
+    from versions.blame import Provenance
+
 _SPECIAL = re.compile(r"([\\`*_~\[\]<>|#])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 
@@ -32,7 +37,7 @@ def escape(text: str) -> str:
     return _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", visible(text)))
 
 
-def render(pairs: Sequence[Pair]) -> str:
+def render(pairs: Sequence[Pair], provenance: Provenance | None = None) -> str:
     out: list[str] = []
     story = None
     for pair in pairs:
@@ -44,6 +49,8 @@ def render(pairs: Sequence[Pair]) -> str:
         line = advisory(pair)
         if line:
             out += [escape(line), ""]
+        if provenance is not None and (revert := provenance.reverted(changelog)):
+            out += [f"**{escape(revert)}**", ""]
         if not changelog.changes:
             out += ["No changes.", ""]
         for title, implied, changes in grouped(changelog.changes):
@@ -51,7 +58,25 @@ def render(pairs: Sequence[Pair]) -> str:
             for change in changes:
                 out += _item(change, pair, implied=implied)
             out.append("")
+    if provenance is not None and provenance.lineage:
+        out += _provenance(provenance)
     return "\n".join(out)
+
+
+def _provenance(provenance: Provenance) -> list[str]:
+    """The story take by take (the grid as signs), then where the last version's sentences
+    came from."""
+    blame = provenance.blame()
+    out = ["## The story take by take", "", "```"]
+    out += [visible(line) for line in grid_lines(provenance.grid())]
+    out += ["```", "", f"## Where {escape(blame.take.name)}'s sentences came from", ""]
+    if blame.revert is not None:
+        out += [f"{escape(blame.revert)}.", ""]
+    for line in blame.lines:
+        note = history_note(line, blame)
+        out.append(f"- **{escape(line.place)}** {escape(note)}: {escape(line.sentence.text)}")
+    out.append("")
+    return out
 
 
 def _item(change: Change, pair: Pair, *, implied: ChangeKind | None) -> list[str]:

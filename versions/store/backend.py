@@ -70,12 +70,17 @@ class Backend:
         alone (the pg_trgm indexes serve the LIKE itself)."""
         return None
 
-    def text_matches(self, words: list[str]) -> TextClause:
-        """Ids of versions whose text holds all `words`."""
+    def text_matches(self, words: list[str], phrases: Sequence[str] = ()) -> TextClause:
+        """Ids of versions whose text holds all `words` and every phrase, as the engine's
+        tokenizer reads them (stemmed, stop words dropped: callers check phrases as written)."""
+        parameters = {f"p{n}": phrase for n, phrase in enumerate(phrases)}
+        parts = [f"phraseto_tsquery('english', :{name})" for name in parameters]
+        if words:
+            parameters["q"] = " ".join(words)
+            parts.insert(0, "plainto_tsquery('english', :q)")
         return text(
-            "SELECT id FROM version"
-            " WHERE to_tsvector('english', text) @@ plainto_tsquery('english', :q)"
-        ).bindparams(q=" ".join(words))
+            f"SELECT id FROM version WHERE to_tsvector('english', text) @@ ({' && '.join(parts)})"
+        ).bindparams(**parameters)
 
 
 class SqliteBackend(Backend):
@@ -110,8 +115,9 @@ class SqliteBackend(Backend):
         )
         return Story.id.in_(indexed.columns(column("rowid", Integer)))
 
-    def text_matches(self, words: list[str]) -> TextClause:
-        expression = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+    def text_matches(self, words: list[str], phrases: Sequence[str] = ()) -> TextClause:
+        # an FTS5 string is its tokens in a row: one word, or a phrase
+        expression = " ".join('"' + term.replace('"', '""') + '"' for term in [*words, *phrases])
         return text("SELECT rowid AS id FROM version_fts WHERE version_fts MATCH :q").bindparams(
             q=expression
         )

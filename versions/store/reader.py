@@ -13,8 +13,10 @@ from typing import Any, Literal
 from sqlalchemy import Integer, column, func, or_, select
 from sqlalchemy.orm import Session
 
+from versions.lineage import Lineage, TakeLineage
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence, Status
 from versions.records import ChangeCounts, StoryRow, StoryState, VersionRow
+from versions.store import lineage as stored_lineage
 from versions.store.backend import Backend, like_escape
 from versions.store.schema import SentenceRow, Story, Version
 
@@ -143,23 +145,46 @@ class Reader:
     def latest_version_id(self) -> int:
         return self._session.scalar(select(func.max(Version.id))) or 0
 
-    def search(self, words: list[str], limit: int) -> list[tuple[str, str, int, str, datetime]]:
-        """Stories whose text holds all `words`, newest first, each with its first such version."""
-        matching = self._backend.text_matches(words)
-        first = (
-            select(Version.story_id, func.min(Version.number).label("number"))
-            .where(Version.id.in_(matching.columns(column("id", Integer))))
-            .group_by(Version.story_id)
-            .subquery()
-        )
-        query = (
-            select(Story.key, Story.title, Version.number, Version.text, Story.last_update)
-            .join(first, first.c.story_id == Story.id)
-            .join(Version, (Version.story_id == Story.id) & (Version.number == first.c.number))
+    def search(
+        self, words: list[str], limit: int, phrases: Sequence[str] = ()
+    ) -> list[tuple[str, str, datetime, int, list[tuple[int, str]]]]:
+        """Stories whose text holds all `words` and every phrase, newest first: key, title,
+        last update, version count, and each matching version's number and text, in order."""
+        ids = self._backend.text_matches(words, phrases).columns(column("id", Integer))
+        hit = select(Version.story_id).where(Version.id.in_(ids)).distinct().subquery()
+        stories = self._session.execute(
+            select(Story.id, Story.key, Story.title, Story.last_update, Story.version_count)
+            .join(hit, hit.c.story_id == Story.id)
             .order_by(Story.last_update.desc(), Story.id.desc())
             .limit(limit)
-        )
-        return [(k, t, n, x, u) for k, t, n, x, u in self._session.execute(query)]
+        ).all()
+        found: dict[int, list[tuple[int, str]]] = {story.id: [] for story in stories}
+        if found:
+            versions = self._session.execute(
+                select(Version.story_id, Version.number, Version.text)
+                .where(Version.id.in_(ids), Version.story_id.in_(list(found)))
+                .order_by(Version.story_id, Version.number)
+            )
+            for story_id, number, version_text in versions:
+                found[story_id].append((number, version_text))
+        return [
+            (story.key, story.title, story.last_update, story.version_count, found[story.id])
+            for story in stories
+        ]
+
+    # lineage (versions.store.lineage)
+
+    def takes(self, story_id: int) -> list[Any]:
+        return stored_lineage.takes_of(self._session.connection(), story_id)
+
+    def sentences_with_lineage(self, version_id: int) -> list[tuple[Sentence, Lineage]]:
+        return stored_lineage.sentences_with_lineage(self._session.connection(), version_id)
+
+    def removed_by(self, previous_id: int, number: int) -> list[tuple[Sentence, Lineage]]:
+        return stored_lineage.removed_by(self._session.connection(), previous_id, number)
+
+    def takes_lineage(self, versions: Sequence[tuple[int, int]]) -> dict[int, TakeLineage]:
+        return stored_lineage.takes_lineage(self._session.connection(), versions)
 
 
 def _story_state(story: Story) -> StoryState:

@@ -169,3 +169,46 @@ class Band(Base):
     story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"))
 
     __table_args__ = (Index(None, "version_id"),)
+
+
+class LineageRow(Base):
+    """Where one stored sentence came from (`versions.lineage.Lineage`), kept at ingest.
+
+    Take numbers are version numbers of the same story; a renumbering (a version arriving
+    out of order) rewrites the story's rows.
+    """
+
+    __tablename__ = "lineage"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("version.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(16))
+    parents: Mapped[str] = mapped_column(String(200))  # indices, comma-separated
+    began: Mapped[int] = mapped_column(Integer)
+    edits: Mapped[str] = mapped_column(Text)  # take numbers, comma-separated
+    moves: Mapped[str] = mapped_column(Text)
+    restored_in: Mapped[int | None] = mapped_column(Integer)
+    restored_removed_in: Mapped[int | None] = mapped_column(Integer)
+    restored_take: Mapped[int | None] = mapped_column(Integer)
+    restored_index: Mapped[int | None] = mapped_column(Integer)
+
+
+class RemovalRow(Base):
+    """A stored sentence the next version removed: what a later version may restore.
+
+    Few and found by story, so ingest looks up earlier removals without reading every
+    sentence of the story.
+    """
+
+    __tablename__ = "removal"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("version.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"))
+    removed_in: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index(None, "story_id"),)

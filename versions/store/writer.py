@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from versions import story_match
+from versions.lineage import Removed, TakeLineage
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence
 from versions.normalise import sentence_hash
 from versions.placement import Candidate, StoredVersion
 from versions.records import StoryState
+from versions.store import lineage as stored_lineage
 from versions.store.backend import Backend
 from versions.store.schema import Band, Base, SentenceRow, Story, Version
 
@@ -288,6 +290,27 @@ class IngestWriter:
         )
         self._backend.version_added(self._connection, version_id, document.text)
         return int(version_id)
+
+    # lineage (versions.store.lineage)
+
+    def take_lineage(self, version_id: int, number: int) -> TakeLineage | None:
+        return stored_lineage.takes_lineage(self._connection, [(version_id, number)]).get(number)
+
+    def story_lineage(self, versions: Sequence[tuple[int, int]]) -> dict[int, TakeLineage]:
+        return stored_lineage.takes_lineage(self._connection, versions)
+
+    def removed_before(self, story_id: int, number: int) -> list[Removed]:
+        return stored_lineage.removed_before(self._connection, story_id, number)
+
+    def add_lineage(
+        self, story_id: int, version_id: int, take: TakeLineage, previous_id: int | None
+    ) -> None:
+        stored_lineage.add_take(self._connection, story_id, version_id, take, previous_id)
+
+    def replace_lineage(
+        self, story_id: int, version_ids: Sequence[int], takes: Sequence[TakeLineage]
+    ) -> None:
+        stored_lineage.replace_story(self._connection, story_id, version_ids, takes)
 
     def document(self, version_id: int) -> Document:
         """The stored sentences of a version, as the document ingest compares (no meta)."""

@@ -1,0 +1,383 @@
+"""Where each sentence of a take came from, and what happened to it since.
+
+The engine aligns every take with the one before (`versions.align`); lineage keeps
+what that alignment knows. A sentence aligned with sentences of the previous take
+inherits their history (the take its line began in, the takes that changed its
+words or moved it); an added sentence is first looked up among the sentences that
+earlier takes removed, as WikiWho looks up an unmatched sentence's hash among all
+earlier revisions (`wikiwho/WikiWho`, `analyse_sentences_in_paragraphs`): the same
+normalised text, or nearly the same words, makes it *restored*, and it keeps its
+first life's history. Only consecutive takes are ever aligned, so blame agrees
+with every diff an editor sees.
+
+Take numbers are the story's version numbers; sentence indices are
+`Sentence.index`. Everything here is pure: the store keeps these values, and
+renders and the CLI read them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from versions.align import Link, LinkKind, align, dice, same_as_written
+from versions.model import Document
+from versions.normalise import normalise, word_tokens
+
+RESTORE_THRESHOLD = 0.8  # Dice on words: "nearly the same" sentence coming back
+
+
+class Origin(StrEnum):
+    """How a sentence of a take relates to the take before it."""
+
+    ADDED = "added"
+    EQUAL = "equal"  # aligned in place (its typography may have changed: see `edited`)
+    CHANGED = "changed"
+    MOVED = "moved"
+    SPLIT = "split"  # one of the pieces of a previous sentence
+    MERGED = "merged"  # several previous sentences joined
+    RESTORED = "restored"  # removed by an earlier take, back in this one
+
+
+@dataclass(frozen=True, slots=True)
+class Restoration:
+    """The latest return of a sentence's line: "restored in v6, removed in v4"."""
+
+    restored_in: int
+    removed_in: int
+    take: int  # the take of its earlier life (the last one that carried it)
+    index: int  # its index there
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """One sentence of one take: its ancestors in the previous take and its history."""
+
+    origin: Origin
+    began: int  # the take its line began in
+    parents: tuple[int, ...] = ()  # indices in the previous take (or the earlier life's take)
+    edits: tuple[int, ...] = ()  # takes that changed its words, oldest first
+    moves: tuple[int, ...] = ()  # takes that moved it
+    restored: Restoration | None = None
+
+    @property
+    def last_edit(self) -> int | None:
+        return self.edits[-1] if self.edits else None
+
+
+@dataclass(frozen=True, slots=True)
+class TakeLineage:
+    """The lineage of every sentence of one take, and what it removed from the one before."""
+
+    number: int
+    sentences: tuple[Lineage, ...]
+    removed: tuple[int, ...] = ()  # indices in the previous take carried no further
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A sentence a take removed, kept so that a later take can restore it."""
+
+    take: int  # the last take that carried it
+    index: int
+    text: str
+    lineage: Lineage
+    removed_in: int
+
+
+def first_take(document: Document, number: int = 1) -> TakeLineage:
+    """A story's first take: every sentence begins here."""
+    return TakeLineage(number, tuple(Lineage(Origin.ADDED, number) for _ in document.sentences))
+
+
+def next_take(
+    number: int,
+    old: Document,
+    new: Document,
+    previous: Sequence[Lineage],
+    removed_earlier: Sequence[Removed] = (),
+    links: Iterable[Link] | None = None,
+) -> TakeLineage:
+    """Take `number` (`new`) from the take before it (`old`, with lineage `previous`).
+
+    `removed_earlier` holds the sentences takes before `old` removed (from
+    `removed_pool`); `links` is `align(old.sentences, new.sentences)` when the caller
+    has it already (ingest computes it once for the change counts too).
+    """
+    old_sentences, new_sentences = old.sentences, new.sentences
+    if links is None:
+        links = align(old_sentences, new_sentences)
+    result: list[Lineage | None] = [None] * len(new_sentences)
+    carried: set[int] = set()
+    added: list[int] = []
+    for link in links:
+        if not link.new:
+            continue
+        if not link.old:
+            added.extend(link.new)
+            continue
+        carried.update(link.old)
+        old_text = " ".join(old_sentences[i].text for i in link.old)
+        new_text = " ".join(new_sentences[j].text for j in link.new)
+        edited = not same_as_written(old_text, new_text)
+        origin = Origin(link.kind.value)
+        if origin is Origin.EQUAL and edited:
+            origin = Origin.CHANGED  # typography only: the diff reports it changed too
+        inherited = _inherit([previous[i] for i in link.old])
+        for j in link.new:
+            result[j] = Lineage(
+                origin,
+                inherited.began,
+                link.old,
+                inherited.edits + ((number,) if edited else ()),
+                inherited.moves + ((number,) if link.kind is LinkKind.MOVED else ()),
+                inherited.restored,
+            )
+    restorations = _restorations(
+        [(j, new_sentences[j].text) for j in sorted(added)], removed_earlier
+    )
+    for j in added:
+        earlier = restorations.get(j)
+        if earlier is None:
+            result[j] = Lineage(Origin.ADDED, number)
+            continue
+        edited = not same_as_written(normalise(earlier.text), normalise(new_sentences[j].text))
+        result[j] = Lineage(
+            Origin.RESTORED,
+            earlier.lineage.began,
+            (earlier.index,),
+            earlier.lineage.edits + ((number,) if edited else ()),
+            earlier.lineage.moves,
+            Restoration(number, earlier.removed_in, earlier.take, earlier.index),
+        )
+    sentences = tuple(lineage for lineage in result if lineage is not None)
+    assert len(sentences) == len(new_sentences), "every new sentence is in one link"
+    removed = tuple(i for i in range(len(old_sentences)) if i not in carried)
+    return TakeLineage(number, sentences, removed)
+
+
+def _inherit(parents: Sequence[Lineage]) -> Lineage:
+    """One history from several ancestors (a merge): the earliest beginning, every edit."""
+    if len(parents) == 1:
+        return parents[0]
+    restorations = [p.restored for p in parents if p.restored is not None]
+    return Lineage(
+        Origin.MERGED,
+        min(p.began for p in parents),
+        (),
+        tuple(sorted({take for p in parents for take in p.edits})),
+        tuple(sorted({take for p in parents for take in p.moves})),
+        max(restorations, key=lambda r: r.restored_in) if restorations else None,
+    )
+
+
+def _restorations(added: Sequence[tuple[int, str]], pool: Sequence[Removed]) -> dict[int, Removed]:
+    """Added sentences that are removed ones come back: the same normalised text first,
+    then the most alike words above `RESTORE_THRESHOLD`; the latest removal wins a tie."""
+    found: dict[int, Removed] = {}
+    if not pool or not added:
+        return found
+    latest_first = sorted(pool, key=lambda r: (-r.removed_in, -r.take, r.index))
+    used: set[int] = set()
+    by_text: dict[str, list[int]] = {}
+    for number, entry in enumerate(latest_first):
+        by_text.setdefault(normalise(entry.text), []).append(number)
+    left: list[tuple[int, str]] = []
+    for j, text in added:
+        candidates = [n for n in by_text.get(normalise(text), []) if n not in used]
+        if candidates:
+            used.add(candidates[0])
+            found[j] = latest_first[candidates[0]]
+        else:
+            left.append((j, text))
+    if not left:
+        return found
+    pool_words = [Counter(word_tokens(entry.text)) for entry in latest_first]
+    scored: list[tuple[float, int, int]] = []
+    for j, text in left:
+        words = Counter(word_tokens(text))
+        for number, other in enumerate(pool_words):
+            if number not in used:
+                similarity = dice(words, other)
+                if similarity >= RESTORE_THRESHOLD:
+                    scored.append((-similarity, number, j))
+    scored.sort()
+    for _, number, j in scored:
+        if number not in used and j not in found:
+            used.add(number)
+            found[j] = latest_first[number]
+    return found
+
+
+def removed_pool(takes: Sequence[TakeLineage], documents: Sequence[Document]) -> list[Removed]:
+    """Every sentence a take of `takes` removed (`documents[k]` is `takes[k]`'s text)."""
+    pool: list[Removed] = []
+    for k in range(1, len(takes)):
+        previous, old = takes[k - 1], documents[k - 1]
+        pool.extend(
+            Removed(
+                previous.number, i, old.sentences[i].text, previous.sentences[i], takes[k].number
+            )
+            for i in takes[k].removed
+        )
+    return pool
+
+
+def trace(
+    documents: Sequence[Document], links: Sequence[Iterable[Link] | None] | None = None
+) -> list[TakeLineage]:
+    """The lineage of every take of a story, takes numbered from 1 in `documents` order.
+
+    `links[k]` is the alignment of take k+1 with take k+2 when already known.
+    """
+    if not documents:
+        return []
+    takes = [first_take(documents[0])]
+    for k in range(1, len(documents)):
+        pool = removed_pool(takes, documents)
+        known = links[k - 1] if links else None
+        takes.append(
+            next_take(k + 1, documents[k - 1], documents[k], takes[-1].sentences, pool, known)
+        )
+    return takes
+
+
+_LINK_KINDS = {
+    Origin.EQUAL: LinkKind.EQUAL,
+    Origin.CHANGED: LinkKind.CHANGED,
+    Origin.MOVED: LinkKind.MOVED,
+    Origin.SPLIT: LinkKind.SPLIT,
+    Origin.MERGED: LinkKind.MERGED,
+}
+
+
+def links_of(take: TakeLineage, old_count: int) -> list[Link]:
+    """The alignment a take's lineage was made from, rebuilt without aligning again
+    (a late take renumbers the ones after it: their lineage is traced anew from this)."""
+    grouped: dict[tuple[int, ...], list[int]] = {}
+    kinds: dict[tuple[int, ...], LinkKind] = {}
+    links: list[Link] = []
+    for j, lineage in enumerate(take.sentences):
+        kind = _LINK_KINDS.get(lineage.origin)
+        if kind is None:  # added, or restored from an earlier take: no parent in this one
+            links.append(Link(LinkKind.ADDED, (), (j,)))
+            continue
+        grouped.setdefault(lineage.parents, []).append(j)
+        kinds[lineage.parents] = kind
+    links += [Link(kinds[parents], parents, tuple(new)) for parents, new in grouped.items()]
+    carried = {i for parents in grouped for i in parents}
+    links += [Link(LinkKind.REMOVED, (i,), ()) for i in range(old_count) if i not in carried]
+    return links
+
+
+def removed_in(takes: Sequence[TakeLineage], number: int, index: int) -> int | None:
+    """The take that removed sentence `index` of take `number`, if a later take did."""
+    if number < len(takes) and index in takes[number].removed:
+        return number + 1
+    return None
+
+
+def reverts(content_keys: Sequence[str]) -> dict[int, int]:
+    """Takes whose text returns to an earlier take's: {take: the take it returns to}.
+
+    `content_keys` are the takes' text hashes in order. A take equal to the one just
+    before it (a REFILE repeating the text) is not a revert.
+    """
+    result: dict[int, int] = {}
+    last_seen: dict[str, int] = {}
+    for number, key in enumerate(content_keys, start=1):
+        seen = last_seen.get(key)
+        if seen is not None and seen < number - 1 and content_keys[number - 2] != key:
+            result[number] = seen
+        last_seen[key] = number
+    return result
+
+
+class CellState(StrEnum):
+    """What happened to a paragraph in a take: one cell of the takes × paragraphs grid."""
+
+    ADDED = "added"
+    CHANGED = "changed"
+    MOVED = "moved"
+    RESTORED = "restored"
+    REMOVED = "removed"
+    UNTOUCHED = "untouched"
+
+
+# How the grid draws each state in plain text; the change signs of `ChangeCounts.short`.
+CELL_SIGNS: dict[CellState, str] = {
+    CellState.ADDED: "+",
+    CellState.CHANGED: "~",
+    CellState.MOVED: "↕",
+    CellState.RESTORED: "↺",
+    CellState.REMOVED: "−",
+    CellState.UNTOUCHED: "·",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A paragraph of a take (`paragraph`), or one of the previous take it removed
+    (`paragraph` None, `old_paragraph` its number there), in reading order."""
+
+    state: CellState
+    paragraph: int | None
+    old_paragraph: int | None = None
+
+
+def paragraph_cells(take: TakeLineage, old: Document | None, new: Document) -> tuple[Cell, ...]:
+    """One row of the grid: each paragraph of `new` by what its sentences went through,
+    with the previous take's wholly removed paragraphs where they stood.
+
+    A paragraph that lost a sentence but kept the others is changed.
+    """
+    origins: dict[int, set[Origin]] = {}
+    edited: set[int] = set()
+    continued: dict[int, int] = {}  # old paragraph → the first new one its sentences went to
+    for sentence, lineage in zip(new.sentences, take.sentences, strict=True):
+        origins.setdefault(sentence.paragraph, set()).add(lineage.origin)
+        if lineage.edits and lineage.edits[-1] == take.number:
+            edited.add(sentence.paragraph)
+        if old is not None and lineage.origin is not Origin.RESTORED:
+            for parent in lineage.parents:
+                continued.setdefault(old.sentences[parent].paragraph, sentence.paragraph)
+    inserts: dict[int, list[Cell]] = {}
+    if old is not None:
+        removed = set(take.removed)
+        after = 0
+        for number, paragraph in enumerate(old.paragraphs, start=1):
+            if number in continued:
+                after = continued[number]
+                if any(s.paragraph == number and s.index in removed for s in old.sentences):
+                    edited.add(after)
+            elif paragraph.sentences:
+                inserts.setdefault(after, []).append(Cell(CellState.REMOVED, None, number))
+    result = list(inserts.get(0, []))
+    for number in range(1, len(new.paragraphs) + 1):
+        result.append(Cell(_state(origins.get(number, set()), number in edited), number))
+        result.extend(inserts.get(number, []))
+    return tuple(result)
+
+
+def _state(origins: set[Origin], edited: bool) -> CellState:
+    if origins == {Origin.ADDED}:
+        return CellState.ADDED
+    if Origin.RESTORED in origins and origins <= {Origin.RESTORED, Origin.ADDED}:
+        return CellState.RESTORED
+    if edited or origins & {Origin.ADDED, Origin.SPLIT, Origin.MERGED, Origin.RESTORED}:
+        return CellState.CHANGED
+    if Origin.MOVED in origins:
+        return CellState.MOVED
+    return CellState.UNTOUCHED
+
+
+def story_grid(
+    takes: Sequence[TakeLineage], documents: Sequence[Document]
+) -> list[tuple[Cell, ...]]:
+    """The takes × paragraphs grid: a row of cells per take, oldest first."""
+    return [
+        paragraph_cells(take, documents[k - 1] if k else None, documents[k])
+        for k, take in enumerate(takes)
+    ]
