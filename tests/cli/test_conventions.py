@@ -79,7 +79,7 @@ def test_long_output_goes_through_the_pager_on_a_terminal_only(
 def test_search_as_json(archive: str) -> None:
     hits = json.loads(run("--db", archive, "search", "--format", "json", "lima").stdout)
     assert [hit["story"] for hit in hits] == [KEY]
-    assert set(hits[0]) == {"story", "title", "version", "snippet", "last_update"}
+    assert set(hits[0]) == {"story", "title", "version", "snippet", "last_update", "dropped_in"}
     assert json.loads(run("--db", archive, "search", "--format", "json", "zanzibar").stdout) == []
 
 
