@@ -38,8 +38,7 @@ from tui.screens.stories import StoriesScreen
 from tui.screens.story import StoryScreen
 from tui.screens.version_text import VersionTextScreen
 from tui.watcher import watch_archive
-from versions.editorial import COUNT_ORDER, plural
-from versions.export.layout import FLAGGED
+from versions.editorial import COUNT_ORDER, FLAGGED, plural
 from versions.service import Archive, VersionRow
 
 

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from versions.editorial import COUNT_ORDER, KIND_SIGN
-from versions.export.layout import FLAGGED
+from versions.editorial import COUNT_ORDER, FLAGGED, KIND_SIGN, visible
 from versions.model import Change, ChangeKind, Tag
 
 if TYPE_CHECKING:
@@ -44,14 +43,10 @@ TAG_BADGE: dict[Tag, tuple[str, str]] = {
 }
 
 
-# C0 control characters (ESC of an ANSI sequence, BEL, CR…) → their visible pictures.
-_CONTROL_PICTURES = {code: 0x2400 + code for code in range(32) if chr(code) not in "\n\t"}
-_CONTROL_PICTURES[0x7F] = 0x2421
-
-
 def plain(text: str, style: str = "") -> Text:
-    """Wire text as a `Text`; control characters (ANSI escapes) are shown, not obeyed."""
-    return styled(text.translate(_CONTROL_PICTURES), style)
+    """Wire text as a `Text`: control characters (ANSI escapes) shown by the core's one rule,
+    not obeyed; line breaks kept."""
+    return styled("\n".join(map(visible, text.split("\n"))), style)
 
 
 def styled(text: str, style: str) -> Text:

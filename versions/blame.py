@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from versions.export.layout import Numbering
+from versions.editorial import Numbering
 from versions.lineage import Cell, Lineage, Origin, TakeLineage, paragraph_cells
 from versions.model import ChangeLog, Document, ParagraphKind, Section, Sentence
 

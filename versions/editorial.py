@@ -1,15 +1,18 @@
-"""Editorial words and signs shared by every front end: one home, so they never disagree.
+"""Editorial meaning shared by every front end and format: one home, so they never disagree.
 
 The CLI, the TUI, the watcher's notices and the exports read the kinds of change in one
 order (`+added ~changed −removed ↕moved ⋔split ⋈merged`, the README's) with one sign each,
-and count things in words that agree with their number.
+count things in words that agree with their number, number paragraphs as an editor does,
+flag the same tags and show control characters by one rule.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from versions.model import ChangeKind
+from versions.model import Change, ChangeKind, Document, ParagraphKind, Section, Tag
 
 # The order counts are read in, everywhere: what arrived, what changed, what went, then
 # what only moved or was re-cut.
@@ -50,3 +53,94 @@ def short_counts(counts: Mapping[str, int]) -> str:
     """ "+2 ~3 −1": the signs in `COUNT_ORDER`, zeros left out; "no change" when empty."""
     parts = [f"{KIND_SIGN[kind]}{count}" for kind, count in counted_kinds(counts)]
     return " ".join(parts) or "no change"
+
+
+def flags(change: Change) -> list[Tag]:
+    """The tags of a change an editor must look at, in `FLAGGED` order."""
+    return [tag for tag in FLAGGED if tag in change.tags]
+
+
+# A dateline paragraph that holds nothing but "WASHINGTON, Nov 21 (Reuters) -".
+_DATELINE_ONLY = re.compile(r"(?:\)|[-–—])\s*$")
+
+# Tags an editor must look at; cosmetic is shown, but never flagged.
+FLAGGED = (Tag.ATTRIBUTION, Tag.QUOTE, Tag.NUMBER)
+
+# Story text must never drive a terminal or a viewer: C0 controls and DEL (ESC of an ANSI
+# sequence, BEL, CR…) show as their Unicode pictures (␛, ␇, ␍, ␡); C1 controls (CSI…),
+# which have none, as U+FFFD.
+_CONTROLS = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
+_CONTROLS |= {code: 0xFFFD for code in range(0x80, 0xA0)}
+
+
+def visible(text: str) -> str:
+    """Story text with every control character shown, none obeyed: the one rule of every
+    front end and format."""
+    return text.translate(_CONTROLS)
+
+
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """Maps the change log's whole-document paragraph numbers to the numbers an editor uses.
+
+    An editor counts body paragraphs only: the paragraph that opens with the dateline is
+    paragraph 1 (when the parser keeps "WASHINGTON, Nov 21 (Reuters) -" as a paragraph of its
+    own, the one after it is), and subheads are not counted.  Without the documents the
+    change log's numbers are used as they are.
+    """
+
+    old_numbers: Mapping[int, int] | None = None
+    new_numbers: Mapping[int, int] | None = None
+    old_subheads: frozenset[int] = frozenset()
+    new_subheads: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, old: Document | None, new: Document | None) -> Numbering:
+        old_numbers, old_subheads = _body_numbers(old) if old else (None, frozenset[int]())
+        new_numbers, new_subheads = _body_numbers(new) if new else (None, frozenset[int]())
+        return cls(old_numbers, new_numbers, old_subheads, new_subheads)
+
+    @property
+    def new_body_paragraphs(self) -> int | None:
+        """How many body paragraphs the new version has; None when unknown."""
+        return None if self.new_numbers is None else len(self.new_numbers)
+
+    def new(self, change: Change) -> tuple[int, ...]:
+        return _mapped(change.new_paragraphs, self.new_numbers)
+
+    def old(self, change: Change) -> tuple[int, ...]:
+        return _mapped(change.old_paragraphs, self.old_numbers)
+
+    def is_subhead(self, change: Change) -> bool:
+        new, old = change.new_paragraphs, change.old_paragraphs
+        if new:
+            return all(p in self.new_subheads for p in new)
+        return bool(old) and all(p in self.old_subheads for p in old)
+
+
+def _body_numbers(document: Document) -> tuple[dict[int, int], frozenset[int]]:
+    """Editor numbers of the body paragraphs, and the document numbers of the subheads."""
+    numbers: dict[int, int] = {}
+    subheads: set[int] = set()
+    start = _body_start(document)
+    for number, paragraph in enumerate(document.paragraphs[start - 1 :], start=start):
+        if paragraph.kind is ParagraphKind.SUBHEAD:
+            subheads.add(number)
+        elif paragraph.section in (Section.BODY, Section.DATELINE):
+            numbers[number] = len(numbers) + 1
+    return numbers, frozenset(subheads)
+
+
+def _body_start(document: Document) -> int:
+    for number, paragraph in enumerate(document.paragraphs, start=1):
+        if paragraph.kind is ParagraphKind.DATELINE:
+            return number + 1 if _DATELINE_ONLY.search(paragraph.text) else number
+        if paragraph.section is Section.BODY:
+            return number
+    return 1
+
+
+def _mapped(paragraphs: tuple[int, ...], numbers: Mapping[int, int] | None) -> tuple[int, ...]:
+    if numbers is None:
+        return tuple(sorted(set(paragraphs)))
+    return tuple(sorted({numbers[p] for p in paragraphs if p in numbers}))

@@ -22,12 +22,13 @@ from tui.screens.filter import FilterScreen
 from tui.text import plain
 from tui.widgets.diff_view import DiffView
 from tui.widgets.summary_bar import SummaryBar
+from versions.advisory import advisory
+from versions.comparison import Comparison
 from versions.editorial import plural
-from versions.export import Format, advisory_line
-from versions.model import ChangeKind, ChangeLog, Document
+from versions.export import Format
+from versions.model import ChangeKind
 
 Pair = tuple[int, int]
-Compared = tuple[ChangeLog, Document, Document]
 
 
 class DiffScreen(WirediffScreen):
@@ -62,10 +63,9 @@ class DiffScreen(WirediffScreen):
         self.new = new
         self.search = search
         self.numbers: list[int] = []  # the story's version numbers, once read
-        # The story's documents and change logs seen so far: a pair switch reads no database
-        # when the neighbours were fetched in the background after the last one.
-        self.documents: dict[int, Document] = {}
-        self.changelogs: dict[Pair, ChangeLog] = {}
+        # The pairs compared so far: a pair switch reads no database when the neighbours
+        # were fetched in the background after the last one.
+        self.comparisons: dict[Pair, Comparison] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,7 +92,7 @@ class DiffScreen(WirediffScreen):
 
     def load(self) -> None:
         """Show the pair at once when it was fetched before, else read it in a worker."""
-        if self.pair in self.changelogs and self.numbers:
+        if self.pair in self.comparisons and self.numbers:
             self._show()
             return
         self.query_one(DiffView).loading = True
@@ -102,11 +102,11 @@ class DiffScreen(WirediffScreen):
     def _read(self, pair: Pair) -> None:
         archive = self.desk.archive
         numbers = [row.number for row in archive.versions(self.story_key)]
-        compared = archive.compare_with_documents(self.story_key, *pair)
+        compared = Comparison(*archive.compare_with_documents(self.story_key, *pair))
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._arrived, numbers, pair, compared)
 
-    def _arrived(self, numbers: list[int], pair: Pair, compared: Compared) -> None:
+    def _arrived(self, numbers: list[int], pair: Pair, compared: Comparison) -> None:
         self.numbers = numbers
         self._keep({pair: compared})
         if pair == self.pair:
@@ -116,7 +116,7 @@ class DiffScreen(WirediffScreen):
         old, new = self.pair
         view = self.query_one(DiffView)
         view.loading = False
-        view.show(self.changelogs[old, new], self.documents[old], self.documents[new])
+        view.show(self.comparisons[old, new])
         self.title = view.changelog.story_title or self.story_key
         self.sub_title = f"v{old} → v{new}" if self.old is not None else f"v{new}"
         self.draw_status(
@@ -133,7 +133,7 @@ class DiffScreen(WirediffScreen):
         for step in (1, -1):
             new = self.new + step
             old = (self.old + step) if self.old is not None else new - 1
-            if {old, new} <= set(self.numbers) and (old, new) not in self.changelogs:
+            if {old, new} <= set(self.numbers) and (old, new) not in self.comparisons:
                 pairs.append((old, new))
         return pairs
 
@@ -146,15 +146,15 @@ class DiffScreen(WirediffScreen):
     def _fetch(self, pairs: list[Pair]) -> None:
         """The neighbouring pairs' change logs and documents, handed to the screen."""
         archive = self.desk.archive
-        compared = {pair: archive.compare_with_documents(self.story_key, *pair) for pair in pairs}
+        compared = {
+            pair: Comparison(*archive.compare_with_documents(self.story_key, *pair))
+            for pair in pairs
+        }
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._keep, compared)
 
-    def _keep(self, compared: dict[Pair, Compared]) -> None:
-        for (old, new), (changelog, old_document, new_document) in compared.items():
-            self.changelogs[old, new] = changelog
-            self.documents[old] = old_document
-            self.documents[new] = new_document
+    def _keep(self, compared: dict[Pair, Comparison]) -> None:
+        self.comparisons.update(compared)
 
     def draw_status(self, note: str = "") -> None:
         view = self.query_one(DiffView)
@@ -270,7 +270,7 @@ class DiffScreen(WirediffScreen):
         """The current change's sentence, its old and new text, or the pair's advisory line."""
         view = self.query_one(DiffView)
         if what == "advisory":
-            line = advisory_line(view.changelog, view.old_doc, view.new_doc)
+            line = advisory(view.comparison)
             if not line:
                 self.notify("Nothing changed: no advisory line to copy.", title="Clipboard")
                 return

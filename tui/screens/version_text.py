@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from tui.desk import Desk
 from tui.screens.base import WirediffScreen
 from tui.text import aware, plain
-from versions.export.layout import Numbering
+from versions.editorial import Numbering
 from versions.model import Document, ParagraphKind
 from versions.service import VersionRow
 
@@ -60,7 +60,7 @@ def raw_text(raw: bytes, encoding: str) -> Text:
         decoded = raw.decode(encoding, errors="replace")
     except LookupError:
         decoded = raw.decode("utf-8", errors="replace")
-    return plain(decoded.replace("\r\n", "\n"))
+    return plain(decoded.replace("\r\n", "\n").expandtabs(4))
 
 
 class VersionTextScreen(WirediffScreen):

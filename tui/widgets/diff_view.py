@@ -27,7 +27,8 @@ from tui.text import (
     plain,
     styled,
 )
-from versions.export.layout import Numbering
+from versions.comparison import Comparison
+from versions.editorial import Numbering
 from versions.model import Change, ChangeKind, ChangeLog, Document, Section, Tag
 
 SEARCH_HIT = "black on yellow"
@@ -59,6 +60,7 @@ class DiffView(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.comparison = Comparison(ChangeLog(()))
         self.changelog = ChangeLog(())
         self.old_doc = Document(())
         self.new_doc = Document(())
@@ -78,10 +80,16 @@ class DiffView(ScrollView, can_focus=True):
         self._lines: list[Text] = []
         self._strips: dict[int, Strip] = {}
 
-    def show(self, changelog: ChangeLog, old_doc: Document, new_doc: Document) -> None:
-        self.changelog, self.old_doc, self.new_doc = changelog, old_doc, new_doc
-        self.numbering = Numbering.of(old_doc, new_doc)
-        self.placement = layout(changelog, old_doc, new_doc)
+    def show(self, comparison: Comparison) -> None:
+        assert comparison.old is not None and comparison.new is not None
+        self.comparison = comparison
+        self.changelog, self.old_doc, self.new_doc = (
+            comparison.changelog,
+            comparison.old,
+            comparison.new,
+        )
+        self.numbering = comparison.numbering
+        self.placement = layout(self.changelog, self.old_doc, self.new_doc)
         self.current = None
         self._found, self._at = [], None
         self._block_of = {

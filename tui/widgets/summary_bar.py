@@ -6,8 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.text import KIND_BADGE, TAG_BADGE, badge, plain
-from versions.editorial import KIND_SIGN, counted_kinds
-from versions.export.layout import FLAGGED
+from versions.editorial import FLAGGED, KIND_SIGN, counted_kinds
 from versions.model import ChangeLog, Tag
 
 

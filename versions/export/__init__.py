@@ -1,7 +1,7 @@
 """Change logs as editors hand them on: Markdown, HTML, JSON, CSV and the coloured shell diff.
 
 Story text is data in every format: escaped for Markdown and HTML, control characters shown
-as U+FFFD in the terminal, formula-like CSV cells defused.
+by `editorial.visible`, formula-like CSV cells defused.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
+from versions.advisory import advisory_line
+from versions.comparison import comparisons
 from versions.export import csvfmt, html, jsonfmt, markdown, terminal
-from versions.export.advisory import advisory_line
-from versions.export.layout import pairs_of
 from versions.model import ChangeLog, Document
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def render(
     advisory lines get better topics. With `provenance` (the versions' stored lineage) the
     Markdown, HTML and JSON carry where each sentence came from, and HTML the story's grid.
     """
-    pairs = pairs_of(changelogs, documents)
+    pairs = comparisons(changelogs, documents)
     if fmt == "markdown":
         return markdown.render(pairs, provenance)
     if fmt == "html":

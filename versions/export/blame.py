@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from versions.export.layout import visible
+from versions.editorial import visible
 from versions.lineage import CELL_SIGNS, Cell
 
 if TYPE_CHECKING:  # versions.blame numbers paragraphs with versions.export.layout

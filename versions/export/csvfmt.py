@@ -11,14 +11,15 @@ import csv
 import io
 from collections.abc import Sequence
 
-from versions.export.layout import Pair, version_name
+from versions.comparison import Comparison
+from versions.export.layout import version_name
 
 HEADER = ("story", "from", "to", "section", "kind", "tags", "old", "new")
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def render(pairs: Sequence[Pair]) -> str:
+def render(pairs: Sequence[Comparison]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)

@@ -10,17 +10,16 @@ import html as _html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from versions.export.advisory import advisory
+from versions.advisory import advisory
+from versions.comparison import Comparison
+from versions.editorial import flags, visible
 from versions.export.blame import history_note
 from versions.export.layout import (
-    Pair,
     Piece,
-    flags,
     grouped,
     lines,
     pair_name,
     story_name,
-    visible,
     where,
 )
 from versions.lineage import CELL_SIGNS, Cell
@@ -86,7 +85,7 @@ table.provenance td.note { font: 0.8em system-ui, sans-serif; color: #555; }
 """
 
 
-def render(pairs: Sequence[Pair], provenance: Provenance | None = None) -> str:
+def render(pairs: Sequence[Comparison], provenance: Provenance | None = None) -> str:
     titles = list(dict.fromkeys(story_name(pair.changelog) for pair in pairs))
     body: list[str] = []
     story = None
@@ -175,7 +174,7 @@ def _cell_title(cell: Cell) -> str:
     return f"paragraph {cell.paragraph}: {cell.state}"
 
 
-def _item(change: Change, pair: Pair, implied: ChangeKind | None) -> str:
+def _item(change: Change, pair: Comparison, implied: ChangeKind | None) -> str:
     meta = []
     place = where(change, pair.numbering)
     if place:

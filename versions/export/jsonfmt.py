@@ -10,17 +10,17 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from versions.export.layout import Pair
+from versions.comparison import Comparison
 
 if TYPE_CHECKING:
     from versions.blame import Provenance
 
 
-def render(pairs: Sequence[Pair], provenance: Provenance | None = None) -> str:
+def render(pairs: Sequence[Comparison], provenance: Provenance | None = None) -> str:
     return json.dumps([_pair(pair, provenance) for pair in pairs], ensure_ascii=False, indent=2)
 
 
-def _pair(pair: Pair, provenance: Provenance | None) -> dict[str, Any]:
+def _pair(pair: Comparison, provenance: Provenance | None) -> dict[str, Any]:
     data = pair.changelog.to_dict()
     number = pair.changelog.new.version
     if provenance is not None and number in provenance.lineage:

@@ -1,128 +1,20 @@
-"""What every export format shares: paragraph numbers as an editor counts them, the order
-changes are listed in, version names and sentence-per-line inline marks.
+"""What every export format shares: the order changes are listed in, version names and
+sentence-per-line inline marks.  Paragraph numbers, flags and the control-character rule
+are the core's (`versions.editorial`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
+from versions.editorial import Numbering
 from versions.model import (
     Change,
     ChangeKind,
     ChangeLog,
-    Document,
-    ParagraphKind,
     Section,
-    Tag,
     VersionRef,
 )
-
-# A dateline paragraph that holds nothing but "WASHINGTON, Nov 21 (Reuters) -".
-_DATELINE_ONLY = re.compile(r"(?:\)|[-–—])\s*$")
-
-# Tags an editor must look at; cosmetic is shown, but never flagged.
-FLAGGED = (Tag.ATTRIBUTION, Tag.QUOTE, Tag.NUMBER)
-
-# C0/C1 control characters (ESC, CSI …): story text must never drive a terminal or a viewer.
-_CONTROLS = {code: "\ufffd" for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]}
-
-
-def visible(text: str) -> str:
-    """Story text with control characters shown as U+FFFD."""
-    return text.translate(_CONTROLS)
-
-
-@dataclass(frozen=True, slots=True)
-class Numbering:
-    """Maps the change log's whole-document paragraph numbers to the numbers an editor uses.
-
-    An editor counts body paragraphs only: the paragraph that opens with the dateline is
-    paragraph 1 (when the parser keeps "WASHINGTON, Nov 21 (Reuters) -" as a paragraph of its
-    own, the one after it is), and subheads are not counted.  Without the documents the
-    change log's numbers are used as they are.
-    """
-
-    old_numbers: Mapping[int, int] | None = None
-    new_numbers: Mapping[int, int] | None = None
-    old_subheads: frozenset[int] = frozenset()
-    new_subheads: frozenset[int] = frozenset()
-
-    @classmethod
-    def of(cls, old: Document | None, new: Document | None) -> Numbering:
-        old_numbers, old_subheads = _body_numbers(old) if old else (None, frozenset[int]())
-        new_numbers, new_subheads = _body_numbers(new) if new else (None, frozenset[int]())
-        return cls(old_numbers, new_numbers, old_subheads, new_subheads)
-
-    @property
-    def new_body_paragraphs(self) -> int | None:
-        """How many body paragraphs the new version has; None when unknown."""
-        return None if self.new_numbers is None else len(self.new_numbers)
-
-    def new(self, change: Change) -> tuple[int, ...]:
-        return _mapped(change.new_paragraphs, self.new_numbers)
-
-    def old(self, change: Change) -> tuple[int, ...]:
-        return _mapped(change.old_paragraphs, self.old_numbers)
-
-    def is_subhead(self, change: Change) -> bool:
-        new, old = change.new_paragraphs, change.old_paragraphs
-        if new:
-            return all(p in self.new_subheads for p in new)
-        return bool(old) and all(p in self.old_subheads for p in old)
-
-
-def _body_numbers(document: Document) -> tuple[dict[int, int], frozenset[int]]:
-    """Editor numbers of the body paragraphs, and the document numbers of the subheads."""
-    numbers: dict[int, int] = {}
-    subheads: set[int] = set()
-    start = _body_start(document)
-    for number, paragraph in enumerate(document.paragraphs[start - 1 :], start=start):
-        if paragraph.kind is ParagraphKind.SUBHEAD:
-            subheads.add(number)
-        elif paragraph.section in (Section.BODY, Section.DATELINE):
-            numbers[number] = len(numbers) + 1
-    return numbers, frozenset(subheads)
-
-
-def _body_start(document: Document) -> int:
-    for number, paragraph in enumerate(document.paragraphs, start=1):
-        if paragraph.kind is ParagraphKind.DATELINE:
-            return number + 1 if _DATELINE_ONLY.search(paragraph.text) else number
-        if paragraph.section is Section.BODY:
-            return number
-    return 1
-
-
-def _mapped(paragraphs: tuple[int, ...], numbers: Mapping[int, int] | None) -> tuple[int, ...]:
-    if numbers is None:
-        return tuple(sorted(set(paragraphs)))
-    return tuple(sorted({numbers[p] for p in paragraphs if p in numbers}))
-
-
-@dataclass(frozen=True, slots=True)
-class Pair:
-    """One change log with what the formats need to number and describe its paragraphs."""
-
-    changelog: ChangeLog
-    numbering: Numbering
-    new_text: str  # the new version's text, for picking a topic; "" when unknown
-
-    @classmethod
-    def of(cls, changelog: ChangeLog, old: Document | None, new: Document | None) -> Pair:
-        return cls(changelog, Numbering.of(old, new), new.text if new else "")
-
-
-def pairs_of(
-    changelogs: Sequence[ChangeLog],
-    documents: Sequence[tuple[Document, Document]] | None,
-) -> list[Pair]:
-    if documents is None:
-        return [Pair.of(changelog, None, None) for changelog in changelogs]
-    if len(documents) != len(changelogs):
-        raise ValueError("documents must hold one (old, new) pair per change log")
-    return [Pair.of(cl, old, new) for cl, (old, new) in zip(changelogs, documents, strict=True)]
 
 
 def version_name(ref: VersionRef) -> str:
@@ -183,10 +75,6 @@ def _reading_order(change: Change) -> tuple[int, int]:
     if change.new_index:
         return (change.new_index[0], 0)
     return (change.old_index[0] if change.old_index else 0, 1)
-
-
-def flags(change: Change) -> list[Tag]:
-    return [tag for tag in FLAGGED if tag in change.tags]
 
 
 def where(change: Change, numbering: Numbering) -> str:

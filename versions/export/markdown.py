@@ -11,17 +11,16 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from versions.export.advisory import advisory
+from versions.advisory import advisory
+from versions.comparison import Comparison
+from versions.editorial import flags, visible
 from versions.export.blame import grid_lines, history_note
 from versions.export.layout import (
-    Pair,
     Piece,
-    flags,
     grouped,
     lines,
     pair_name,
     story_name,
-    visible,
     where,
 )
 from versions.model import Change, ChangeKind, Tag
@@ -37,7 +36,7 @@ def escape(text: str) -> str:
     return _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", visible(text)))
 
 
-def render(pairs: Sequence[Pair], provenance: Provenance | None = None) -> str:
+def render(pairs: Sequence[Comparison], provenance: Provenance | None = None) -> str:
     out: list[str] = []
     story = None
     for pair in pairs:
@@ -79,7 +78,7 @@ def _provenance(provenance: Provenance) -> list[str]:
     return out
 
 
-def _item(change: Change, pair: Pair, *, implied: ChangeKind | None) -> list[str]:
+def _item(change: Change, pair: Comparison, *, implied: ChangeKind | None) -> list[str]:
     """One list item; a change of several sentences gets one sub-item a sentence."""
     place = where(change, pair.numbering)
     label = [f"**{escape(place)}**"] if place else []

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from versions.export.advisory import advisory
+from versions.advisory import advisory
+from versions.comparison import Comparison
+from versions.editorial import flags, visible
 from versions.export.layout import (
-    Pair,
     Piece,
-    flags,
     lines,
     pair_name,
     story_name,
-    visible,
     where,
 )
 from versions.model import Change, Tag
@@ -33,7 +32,7 @@ CYAN = "\x1b[36m"
 RESET = "\x1b[m"
 
 
-def render(pairs: Sequence[Pair], *, color: bool) -> str:
+def render(pairs: Sequence[Comparison], *, color: bool) -> str:
     paint = _Paint(color)
     out: list[str] = []
     for pair in pairs:
@@ -53,7 +52,7 @@ def render(pairs: Sequence[Pair], *, color: bool) -> str:
     return "\n".join(out) + "\n"
 
 
-def _hunk(change: Change, pair: Pair, paint: _Paint) -> str:
+def _hunk(change: Change, pair: Comparison, paint: _Paint) -> str:
     place = where(change, pair.numbering)
     head = paint(CYAN, f"@@ {change.section}{' ' + place if place else ''} · {change.kind} @@")
     marks = [paint(YELLOW, f"⚑ {tag}") for tag in flags(change)]

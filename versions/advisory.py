@@ -3,7 +3,7 @@
 "(Adds Dnipro missile report in paragraph 11, updates attribution in paragraph 3, changes
 figure in paragraph 24)", in the Reuters handbook's style:
 
-- Paragraphs are body paragraphs as an editor counts them (see `layout.Numbering`): the new
+- Paragraphs are body paragraphs as an editor counts them (see `editorial.Numbering`): the new
   version's numbers, the old version's for removed paragraphs.
 - Verbs come in this order: Adds, Updates, Changes, Corrects, Removes, Moves.  Items with the
   same verb and object are merged ("updates attribution in paragraphs 3 and 5"); the verb is
@@ -29,7 +29,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from versions.export.layout import Numbering, Pair
+from versions.comparison import Comparison
+from versions.editorial import Numbering
 from versions.model import Change, ChangeKind, ChangeLog, Document, Section, Tag
 
 _EDITS = (ChangeKind.CHANGED, ChangeKind.SPLIT, ChangeKind.MERGED)
@@ -101,10 +102,10 @@ def advisory_line(
     change log's whole-document paragraph numbers are used and "Rewrites throughout" is never
     said.
     """
-    return advisory(Pair.of(changelog, old, new))
+    return advisory(Comparison(changelog, old, new))
 
 
-def advisory(pair: Pair) -> str:
+def advisory(pair: Comparison) -> str:
     changes = pair.changelog.changes
     label = (pair.changelog.new.label or "").upper()
     if "WITHDRAWN" in label or "KILL" in label:
@@ -294,7 +295,7 @@ def _and(words: list[str]) -> str:
 class _NameCounts:
     """How often each name occurs in the new version, to find what a paragraph is about."""
 
-    def __init__(self, pair: Pair) -> None:
+    def __init__(self, pair: Comparison) -> None:
         text = pair.new_text or " ".join(
             s for c in pair.changelog.changes for s in (*c.old, *c.new)
         )
