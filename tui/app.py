@@ -38,6 +38,7 @@ from tui.screens.stories import StoriesScreen
 from tui.screens.story import StoryScreen
 from tui.screens.version_text import VersionTextScreen
 from tui.watcher import watch_archive
+from versions import config
 from versions.editorial import COUNT_ORDER, FLAGGED, plural
 from versions.service import Archive, VersionRow
 
@@ -182,6 +183,9 @@ class WirediffApp(App[None]):
 
 
 def run(url: str | None = None) -> None:
-    """Open the archive at `url` (default: the user's database) and run the UI."""
+    """Open the archive at `url` (default: the user's database) and run the UI, with the
+    theme and export folder of the user's config file."""
+    chosen = config.load()
+    settings = Settings(theme=chosen.theme, export_dir=chosen.export_dir)
     with Archive.open(url) as archive:
-        WirediffApp(archive).run()
+        WirediffApp(archive, settings=settings).run()
