@@ -40,6 +40,8 @@ from tui.screens.version_text import VersionTextScreen
 from tui.watcher import watch_archive
 from versions import config
 from versions.editorial import COUNT_ORDER, FLAGGED, plural
+from versions.errors import WirediffError
+from versions.intake import failure_text
 from versions.service import Archive, VersionRow
 
 
@@ -81,6 +83,7 @@ class WirediffApp(App[None]):
         # not `self.watch`: that would hide Textual's `DOMNode.watch` method
         self.watching = watch
         self._stop = threading.Event()
+        self.crash: Exception | None = None
 
     @property
     def archive(self) -> Archive:
@@ -100,6 +103,16 @@ class WirediffApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash is kept for `run` to report in one line, not as Textual's traceback.
+
+        `TEXTUAL=debug` keeps the traceback for whoever debugs it.
+        """
+        self.crash = self.crash or error  # the first: later ones follow from it
+        super()._handle_exception(error)
+        if "debug" not in self.features:
+            self._exit_renderables.clear()
 
     def _theme_changed(self, theme: Theme) -> None:
         if self.remember_theme is not None and theme.name != self._theme:
@@ -188,4 +201,7 @@ def run(url: str | None = None) -> None:
     chosen = config.load()
     settings = Settings(theme=chosen.theme, export_dir=chosen.export_dir)
     with Archive.open(url) as archive:
-        WirediffApp(archive, settings=settings).run()
+        app = WirediffApp(archive, settings=settings)
+        app.run()
+    if app.crash is not None:
+        raise WirediffError(f"the terminal UI stopped on an error: {failure_text(app.crash)}")

@@ -6,7 +6,7 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from versions.errors import WirediffError, printable
 # use it, so that --help, --version and completion start at once.
 if TYPE_CHECKING:
     from versions.export import Format
+    from versions.readers import InputFormat
     from versions.service import Archive, ChangeCounts, IngestResult, StoryRow
 
 PROGRESS_MIN_FILES = 20
@@ -190,10 +191,21 @@ def cli(ctx: click.Context, db_url: str | None, max_take_size: int, no_pager: bo
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--story", metavar="KEY", help="File every input under this story key.")
+@click.option(
+    "--input-format",
+    type=click.Choice(["auto", "text", "ninjs", "newsml", "feed"]),
+    default="auto",
+    show_default=True,
+    help="Read every input as this format; auto lets each file's content decide.",
+)
 @FORMAT
 @click.pass_context
 def ingest(
-    ctx: click.Context, paths: tuple[str, ...], story: str | None, output_format: str
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    story: str | None,
+    input_format: InputFormat,
+    output_format: str,
 ) -> None:
     """Store files as versions: files, directories (recursive, name order), - for stdin.
 
@@ -210,28 +222,45 @@ def ingest(
     files = input_files(paths)
     rejected = False
     with _open(ctx, create=True) as archive:
-        for result in _with_progress(files, archive, story):
+        results = archive.ingest_paths(files, story=story, input_format=input_format)
+        for result, echo in _with_progress(results, len(files)):
             rejected |= result.status == "rejected"
             if output_format == "json":
-                click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+                echo(json.dumps(result.to_dict(), ensure_ascii=False))
             else:
-                click.echo(_ingest_line(result))
+                echo(_ingest_line(result))
     if rejected:
         ctx.exit(1)
 
 
-def _with_progress(files: list[str], archive: Archive, story: str | None) -> Iterable[IngestResult]:
-    """Results one by one; a progress bar on stderr for long runs on a terminal."""
-    if len(files) < PROGRESS_MIN_FILES or not sys.stderr.isatty():
-        yield from archive.ingest_paths(files, story=story)
+def _with_progress(
+    results: Iterable[IngestResult], files: int
+) -> Iterator[tuple[IngestResult, Callable[[str], None]]]:
+    """Each result with how to print its line; a progress bar on stderr for long runs on a terminal.
+
+    With the bar showing, a line is printed above it: the bar's line is cleared, the
+    line written, the bar drawn again below, so the two never share a row.
+    """
+    if files < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        for result in results:
+            yield result, click.echo
         return
-    with click.progressbar(length=len(files), label="ingesting", file=sys.stderr) as bar:
+    with click.progressbar(length=files, label="ingesting", file=sys.stderr) as bar:
+
+        def above_the_bar(line: str) -> None:
+            sys.stderr.write("\r\x1b[2K")  # the bar's row, emptied
+            sys.stderr.flush()
+            click.echo(line)
+            sys.stdout.flush()
+            bar._last_line = None  # click draws only a changed bar: this one was erased
+            bar.render_progress()
+
         source = None
-        for result in archive.ingest_paths(files, story=story):
+        for result in results:
             if result.source != source:  # a file's items come together
                 source = result.source
                 bar.update(1)
-            yield result
+            yield result, above_the_bar
 
 
 def _ingest_line(result: IngestResult) -> str:

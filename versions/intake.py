@@ -19,7 +19,7 @@ from multiprocessing import get_context
 from versions import story_match
 from versions.errors import RejectedInput
 from versions.model import Document, ParagraphKind
-from versions.readers import read
+from versions.readers import InputFormat, read
 
 STDIN = "-"
 # A directory ingest smaller than this is prepared in-process: starting workers costs more.
@@ -82,11 +82,11 @@ def prepare(document: Document, index: int) -> PreparedItem:
     )
 
 
-def deliver(data: bytes, source: str, limit: int) -> Delivery:
+def deliver(data: bytes, source: str, limit: int, input_format: InputFormat = "auto") -> Delivery:
     if len(data) > limit:
         return Delivery(source, b"", reason=too_large(limit))
     try:
-        documents = read(data, source)
+        documents = read(data, source, input_format)
     except RejectedInput as exc:
         return Delivery(source, data, reason=exc.reason)
     except Exception as exc:  # a reader's bug met by odd input: that input's fault alone
@@ -118,12 +118,12 @@ def failure_text(error: BaseException) -> str:
     return f"{type(cause).__name__}: {text[0]}" if text else type(cause).__name__
 
 
-def deliver_path(path: str, limit: int) -> Delivery:
+def deliver_path(path: str, limit: int, input_format: InputFormat = "auto") -> Delivery:
     try:
         data = read_input(path, limit)
     except RejectedInput as exc:
         return Delivery(path, b"", reason=exc.reason)
-    return deliver(data, path, limit)
+    return deliver(data, path, limit, input_format)
 
 
 def read_input(path: str, limit: int) -> bytes:
@@ -173,25 +173,27 @@ def too_large(limit: int) -> str:
     )
 
 
-def _deliver_paths(paths: list[str], limit: int) -> list[Delivery]:
-    return [deliver_path(path, limit) for path in paths]
+def _deliver_paths(paths: list[str], limit: int, input_format: InputFormat) -> list[Delivery]:
+    return [deliver_path(path, limit, input_format) for path in paths]
 
 
-def deliveries(paths: list[str], limit: int) -> Iterator[Delivery]:
+def deliveries(
+    paths: list[str], limit: int, input_format: InputFormat = "auto"
+) -> Iterator[Delivery]:
     """Each path's delivery, in order; prepared by worker processes for a long list.
 
     At most a few tasks per worker are in flight, so a backfill of a million files
     holds a bounded number of deliveries in memory, whatever the writer's pace.
     """
     if len(paths) < POOL_MIN_FILES or STDIN in paths:
-        yield from (deliver_path(path, limit) for path in paths)
+        yield from (deliver_path(path, limit, input_format) for path in paths)
         return
     # forkserver: workers never inherit the parent's open database connections or threads
     context = get_context("forkserver")
     context.set_forkserver_preload(["versions.intake"])
     with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
         tasks = (
-            pool.submit(_deliver_paths, paths[start : start + FILES_PER_TASK], limit)
+            pool.submit(_deliver_paths, paths[start : start + FILES_PER_TASK], limit, input_format)
             for start in range(0, len(paths), FILES_PER_TASK)
         )
         yield from _in_order(tasks, 3 * WORKERS)

@@ -40,6 +40,7 @@ from versions.model import (
 )
 from versions.normalise import normalise
 from versions.placement import StoredVersion
+from versions.readers import InputFormat
 from versions.records import ChangeCounts, SearchHit, StoryRow, StoryState, VersionRow
 from versions.store import db
 from versions.store.failures import archive_failure
@@ -265,12 +266,19 @@ class Archive:
         return list(self._store_deliveries([delivery], story, received_at))
 
     def ingest_paths(
-        self, paths: Iterable[str | Path], *, story: str | None = None
+        self,
+        paths: Iterable[str | Path],
+        *,
+        story: str | None = None,
+        input_format: InputFormat = "auto",
     ) -> Iterator[IngestResult]:
-        """Each file's results, in input order; a long list is parsed by worker processes."""
+        """Each file's results, in input order; a long list is parsed by worker processes.
+
+        `input_format` forces a reader instead of letting the content decide.
+        """
         if story is not None:
             check_story_key(story)
-        deliveries = intake.deliveries(input_files(paths), self.max_take_size)
+        deliveries = intake.deliveries(input_files(paths), self.max_take_size, input_format)
         yield from self._store_deliveries(deliveries, story, None)
 
     def _store_deliveries(

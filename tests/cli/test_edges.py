@@ -6,17 +6,26 @@ file), the command runs as the unprivileged user `nobody` instead.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import pty
+import re
+import select
 import shutil
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import get_args
 
+import click
 import pytest
 
 WIREDIFF = Path(sys.executable).parent / "wirediff"
@@ -228,3 +237,168 @@ def test_export_follows_the_file_extension_unless_told(archive: Path, tmp_path: 
     clash = run("--db", str(archive), "export", "strong", "--format", "csv", "-o", str(page))
     assert clash.returncode == 2
     assert "--format csv does not match" in clash.stderr and "name the file .csv" in clash.stderr
+
+
+def test_wire_text_opening_with_a_bracket_is_stored_and_input_format_forces_one(
+    tmp_path: Path,
+) -> None:
+    wire = tmp_path / "wire.db"
+    takes = {
+        "flash.txt": "[FLASH] Quake hits Chile\n\nSANTIAGO, Nov 30 (Reuters) - A quake hit.\n",
+        "draft.txt": "{Draft} Mayor resigns\n\nOSLO, Nov 30 (Reuters) - Oslo's mayor resigned.\n",
+        "bold.txt": "<b>Headline</b>\n\nLIMA, Nov 30 (Reuters) - Peru's cabinet met on Sunday.\n",
+    }
+    for name, take in takes.items():
+        (tmp_path / name).write_text(take)
+    result = run("--db", str(wire), "ingest", *(str(tmp_path / name) for name in takes))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / 'flash.txt'}: flash-quake-hits-chile v1 new",
+        f"{tmp_path / 'draft.txt'}: draft-mayor-resigns v1 new",
+        f"{tmp_path / 'bold.txt'}: b-headline-b v1 new",
+    ]
+
+    flash = str(tmp_path / "flash.txt")
+    forced = run("--db", str(wire), "ingest", "--input-format", "ninjs", flash)
+    assert forced.returncode == 1
+    assert forced.stdout == (
+        f"{tmp_path / 'flash.txt'}: rejected: malformed JSON: Expecting value: line 1 column 2"
+        " (char 1)\n"
+    )
+    ninjs = ROOT / "samples" / "formats" / "biden-ukraine-missiles-v2.ninjs.json"
+    as_text = run("--db", str(wire), "ingest", "--input-format=text", "--format=json", str(ninjs))
+    assert as_text.returncode == 0, as_text.stderr
+    assert json.loads(as_text.stdout)["status"] == "added"  # its JSON, filed as words
+    unknown = run("--db", str(wire), "ingest", "--input-format", "html", str(ninjs))
+    assert unknown.returncode == 2 and "'html' is not one of" in unknown.stderr
+
+
+def test_the_input_format_choices_are_the_readers_formats() -> None:
+    from versions.cli import ingest
+    from versions.readers import InputFormat
+
+    [option] = [p for p in ingest.params if p.name == "input_format"]
+    assert isinstance(option.type, click.Choice)
+    assert tuple(option.type.choices) == get_args(InputFormat)
+
+
+def _terminal_rows(output: str) -> list[str]:
+    """The rows a terminal shows for `output`: carriage return, erase-line and line feed obeyed."""
+    rows: list[str] = []
+    row: list[str] = []
+    column = 0
+    for token in re.findall(r"\x1b\[[0-9;?]*[A-Za-z]|.|\n", output, re.DOTALL):
+        if token == "\n":
+            rows.append("".join(row).rstrip())
+            row, column = [], 0
+        elif token == "\r":
+            column = 0
+        elif token == "\x1b[2K":
+            row = [" "] * len(row)
+        elif token.startswith("\x1b"):
+            continue
+        else:
+            row[column : column + 1] = [token]
+            column += 1
+    rows.append("".join(row).rstrip())
+    return [r for r in rows if r.strip()]
+
+
+def test_the_progress_bar_never_shares_a_row_with_the_per_file_lines(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n in range(1, 31):
+        (inbox / f"{n:02}.txt").write_text(
+            f"Story {n} on topic {n}\n\nLIMA, Nov 30 (Reuters) - Item {n} says {n * 7} things.\n"
+        )
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WIREDIFF_")}
+    process = subprocess.Popen(
+        [str(WIREDIFF), "--db", str(tmp_path / "wire.db"), "ingest", str(inbox)],
+        stdout=follower,
+        stderr=follower,
+        env=env | {"TERM": "xterm-256color", "COLUMNS": "120"},
+    )
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the program exited
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    assert process.wait(timeout=120) == 0
+    rows = _terminal_rows(screen.decode("utf-8").replace("\r\n", "\n"))
+    file_rows = [r for r in rows if not r.startswith("ingesting")]
+    assert file_rows == [
+        f"{inbox / f'{n:02}.txt'}: {key} v{version} {counts}"
+        for n, (key, version, counts) in enumerate(_keys(file_rows), 1)
+    ]
+    assert len(file_rows) == 30
+    assert rows[-1].startswith("ingesting") and rows[-1].endswith("100%")
+    assert all(re.fullmatch(r"ingesting +\[[#-]+\] +\d+%", r) for r in rows if r not in file_rows)
+
+
+def _keys(rows: list[str]) -> list[tuple[str, str, str]]:
+    """Each row's story key, version and counts: the test checks the rest of the row."""
+    found = [re.fullmatch(r".*?: (\S+) v(\d+) (.+)", row) for row in rows]
+    return [(m.group(1), m.group(2), m.group(3)) if m else ("?", "?", "?") for m in found]
+
+
+def test_a_crash_of_the_terminal_ui_is_one_line_and_a_failure(tmp_path: Path) -> None:
+    wire = tmp_path / "wire.db"
+    assert run("--db", str(wire), "ingest", str(PERU)).returncode == 0
+    crashing = tmp_path / "crashing_wirediff.py"
+    crashing.write_text(
+        "from tui.screens.stories import StoriesScreen\n"
+        "def broken(self):\n"
+        "    raise RuntimeError('the stories table could not be drawn')\n"
+        "StoriesScreen.compose = broken\n"
+        "from versions.cli import main\n"
+        "main()\n"
+    )
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WIREDIFF_", "TEXTUAL"))}
+    process = subprocess.Popen(
+        [sys.executable, str(crashing), "--db", str(wire)],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env | {"TERM": "xterm-256color"},
+        start_new_session=True,
+    )
+    os.close(follower)
+    screen = b""
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:  # the terminal closed: the program exited
+                    break
+                screen += chunk
+            elif process.poll() is not None:
+                break
+        status = process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    after_the_ui = re.sub(  # what a person reads once the UI has left the screen
+        r"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|.)",
+        "",
+        screen.decode("utf-8", "replace").rpartition("\x1b[?1049l")[2],
+    )
+    assert status == 1
+    assert "Traceback" not in after_the_ui
+    assert after_the_ui.strip().replace("\r\n", "\n").split("\n") == [
+        "wirediff: the terminal UI stopped on an error: "
+        "RuntimeError: the stories table could not be drawn"
+    ]

@@ -11,7 +11,7 @@ import pytest
 
 from versions.errors import RejectedInput
 from versions.model import Document, ParagraphKind, Section
-from versions.readers import read
+from versions.readers import InputFormat, read
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -180,6 +180,65 @@ def test_bad_files_are_rejected_naming_the_file(name: str, reason: str) -> None:
     assert caught.value.source == str(path)
     assert reason in caught.value.reason
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    ["[FLASH] Quake hits Chile", "{Draft} Mayor resigns", "<b>Headline</b>", "[1/3] Floods"],
+)
+def test_wire_text_that_opens_with_a_bracket_is_wire_text(headline: str) -> None:
+    take = f"{headline}\n\nSANTIAGO, Nov 30 (Reuters) - A strong quake hit Chile on Sunday.\n"
+    [document] = read(take.encode(), "incoming/flash.txt")
+    assert document.meta.format == "text"
+    assert document.headline == headline  # as filed: data, never markup
+    assert document.paragraphs[-1].text.endswith("hit Chile on Sunday.")
+    [alone] = read(headline.encode(), "incoming/headline-only.txt")
+    assert (alone.meta.format, alone.headline or alone.paragraphs[0].text) == ("text", headline)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b'{"uri": "urn:x", "body_text": "Cut off', "malformed JSON: Unterminated string"),
+        (b'[{"uri": "urn:x"},', "malformed JSON"),
+        (b'<?xml version="1.0"?>\n<p>Unclosed', "malformed XML: no element found"),
+        (b"<rss version='2.0'><channel><item></channel></rss>", "malformed XML: mismatched tag"),
+        (b'<newsMessage xmlns="urn:x"><itemSet>', "malformed XML: no element found"),
+        (b"<feed><entry>Half an Atom feed", "malformed XML"),
+    ],
+)
+def test_a_broken_structured_document_is_rejected_with_its_parse_error(
+    data: bytes, reason: str
+) -> None:
+    """Not filed as a story made of its own markup: the desk needs to know it broke."""
+    with pytest.raises(RejectedInput) as caught:
+        read(data, "incoming/broken")
+    assert reason in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("path", "input_format", "outcome"),
+    [
+        (FORMATS / "biden-ukraine-missiles-v2.ninjs.json", "text", "text"),
+        (FORMATS / "biden-ukraine-missiles-v2.ninjs.json", "ninjs", "ninjs"),
+        (FORMATS / "biden-ukraine-missiles-v3.newsml.xml", "newsml", "newsml"),
+        (FEED, "feed", "rss"),
+        (BIDEN / "01-first-take.txt", "ninjs", "malformed JSON: Expecting value"),
+        (BIDEN / "01-first-take.txt", "newsml", "malformed XML: syntax error"),
+        (FEED, "newsml", "XML with root <rss> is not NewsML-G2"),
+        (FORMATS / "biden-ukraine-missiles-v3.newsml.xml", "feed", "is not RSS or Atom"),
+        (FIXTURES / "billion-laughs.xml", "text", "text"),  # read as words, never expanded
+    ],
+)
+def test_a_forced_input_format_reads_as_that_format_or_says_why_not(
+    path: Path, input_format: InputFormat, outcome: str
+) -> None:
+    try:
+        documents = read(path.read_bytes(), str(path), input_format)
+    except RejectedInput as rejected:
+        assert outcome in rejected.reason
+    else:
+        assert {document.meta.format for document in documents} == {outcome}
 
 
 @pytest.mark.parametrize(

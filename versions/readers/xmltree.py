@@ -14,6 +14,10 @@ from defusedxml.ElementTree import fromstring
 from versions.errors import RejectedInput
 
 
+class MalformedXML(RejectedInput):
+    """Input that does not parse as XML: wire text, unless it looks like a document."""
+
+
 def parse_xml(data: bytes, source: str) -> Element:
     try:
         root: Element = fromstring(data)
@@ -28,5 +32,5 @@ def parse_xml(data: bytes, source: str) -> Element:
             source, "XML external references are not allowed (possible external-entity attack)"
         ) from None
     except ParseError as error:
-        raise RejectedInput(source, f"malformed XML: {error}") from None
+        raise MalformedXML(source, f"malformed XML: {error}") from None
     return root
