@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from versions.align import Link, LinkKind, align, dice, same_as_written
-from versions.model import Document
+from versions.editorial import KIND_SIGN
+from versions.model import ChangeKind, Document
 from versions.normalise import normalise, word_tokens
 
 RESTORE_THRESHOLD = 0.8  # Dice on words: "nearly the same" sentence coming back
@@ -306,13 +307,13 @@ class CellState(StrEnum):
     UNTOUCHED = "untouched"
 
 
-# How the grid draws each state in plain text; the change signs of `ChangeCounts.short`.
+# How the grid draws each state in plain text: the change signs from `versions.editorial`.
 CELL_SIGNS: dict[CellState, str] = {
-    CellState.ADDED: "+",
-    CellState.CHANGED: "~",
-    CellState.MOVED: "↕",
+    CellState.ADDED: KIND_SIGN[ChangeKind.ADDED],
+    CellState.CHANGED: KIND_SIGN[ChangeKind.CHANGED],
+    CellState.MOVED: KIND_SIGN[ChangeKind.MOVED],
     CellState.RESTORED: "↺",
-    CellState.REMOVED: "−",
+    CellState.REMOVED: KIND_SIGN[ChangeKind.REMOVED],
     CellState.UNTOUCHED: "·",
 }
 
