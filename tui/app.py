@@ -17,7 +17,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
-from tui.desk import Desk, Settings
 from tui.keys import key_actions
 from tui.messages import (
     ArchiveChanged,
@@ -38,6 +37,7 @@ from tui.screens.stories import StoriesScreen
 from tui.screens.story import StoryScreen
 from tui.screens.version_text import VersionTextScreen
 from tui.watcher import watch_archive
+from tui.workspace import Settings, Workspace
 from versions import config
 from versions.editorial import COUNT_ORDER, FLAGGED, plural
 from versions.errors import WirediffError
@@ -77,7 +77,9 @@ class WirediffApp(App[None]):
         watch: bool = True,
     ) -> None:
         super().__init__()
-        self.desk = Desk(archive, now or (lambda: datetime.now(UTC)), settings or Settings())
+        self.workspace = Workspace(
+            archive, now or (lambda: datetime.now(UTC)), settings or Settings()
+        )
         self.remember_theme = remember_theme
         self.poll_interval = poll_interval
         # not `self.watch`: that would hide Textual's `DOMNode.watch` method
@@ -87,17 +89,17 @@ class WirediffApp(App[None]):
 
     @property
     def archive(self) -> Archive:
-        return self.desk.archive
+        return self.workspace.archive
 
     def on_mount(self) -> None:
-        settings = self.desk.settings
+        settings = self.workspace.settings
         if settings.keys:
             self.set_keymap(dict(settings.keys))
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         self._theme = self.theme  # the one the config file holds
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.push_screen(StoriesScreen(self.desk))
+        self.push_screen(StoriesScreen(self.workspace))
         if self.watching:
             self.run_worker(self._watch, thread=True, group="watch", name="archive watcher")
 
@@ -149,31 +151,33 @@ class WirediffApp(App[None]):
     # Navigation
 
     def on_open_story(self, message: OpenStory) -> None:
-        self.push_screen(StoryScreen(self.desk, message.story_key, select=message.select))
+        self.push_screen(StoryScreen(self.workspace, message.story_key, select=message.select))
 
     def on_open_diff(self, message: OpenDiff) -> None:
         self.push_screen(
             DiffScreen(
-                self.desk, message.story_key, message.old, message.new, search=message.search
+                self.workspace, message.story_key, message.old, message.new, search=message.search
             )
         )
 
     def on_open_grid(self, message: OpenGrid) -> None:
-        self.push_screen(GridScreen(self.desk, message.story_key))
+        self.push_screen(GridScreen(self.workspace, message.story_key))
 
     def on_open_search(self, message: OpenSearch) -> None:
-        self.push_screen(SearchScreen(self.desk))
+        self.push_screen(SearchScreen(self.workspace))
 
     def on_open_search_hit(self, message: OpenSearchHit) -> None:
         """The timeline underneath, so Back leads to the rest of the story."""
         old = message.version - 1 if message.version > 1 else None
-        self.push_screen(StoryScreen(self.desk, message.story_key, select=message.version))
+        self.push_screen(StoryScreen(self.workspace, message.story_key, select=message.version))
         self.push_screen(
-            DiffScreen(self.desk, message.story_key, old, message.version, search=message.words)
+            DiffScreen(
+                self.workspace, message.story_key, old, message.version, search=message.words
+            )
         )
 
     def on_open_version_text(self, message: OpenVersionText) -> None:
-        self.push_screen(VersionTextScreen(self.desk, message.story_key, message.number))
+        self.push_screen(VersionTextScreen(self.workspace, message.story_key, message.number))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -161,7 +161,7 @@ async def test_e_exports_markdown_to_a_new_file_in_the_export_folder(
     archive: object, tmp_path: Path
 ) -> None:
     from tests.tui.sample_archive import NOW
-    from tui.desk import Settings
+    from tui.workspace import Settings
     from versions.service import Archive
 
     assert isinstance(archive, Archive)

@@ -15,13 +15,13 @@ from textual.widgets import DataTable, Static
 from tests.tui.drive import cells, notices, press, settle
 from tests.tui.sample_archive import NOW, SAMPLES
 from tui.app import WirediffApp
-from tui.desk import Settings
 from tui.screens.diff import DiffScreen
 from tui.screens.export import ExportScreen
 from tui.screens.stories import StoriesScreen
 from tui.screens.story import StoryScreen
 from tui.text import INSERTED
 from tui.widgets.diff_view import DiffView
+from tui.workspace import Settings
 from versions.service import Archive
 
 pytestmark = pytest.mark.anyio

@@ -1,4 +1,4 @@
-"""What every full screen shares: the desk it works at, and its workers' failures told."""
+"""What every full screen shares: the workspace it works in, and its workers' failures told."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tui.desk import Desk
+from tui.workspace import Workspace
 
 
 class WorkFailed(Message):
@@ -22,9 +22,9 @@ class WorkFailed(Message):
 
 
 class WirediffScreen(Screen[None]):
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self.desk = desk
+        self.workspace = workspace
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Worker messages do not bubble: pass failures on to the app's one handler."""

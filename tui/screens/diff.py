@@ -14,7 +14,6 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from tui.desk import Desk
 from tui.export import FORMAT_NAMES, SCOPE_NAMES, Scope, write_new, written_words
 from tui.screens.base import WirediffScreen
 from tui.screens.export import ExportChoice, ExportScreen, choices
@@ -22,6 +21,7 @@ from tui.screens.filter import FilterScreen
 from tui.text import plain
 from tui.widgets.diff_view import DiffView
 from tui.widgets.summary_bar import SummaryBar
+from tui.workspace import Workspace
 from versions.advisory import advisory
 from versions.comparison import Comparison
 from versions.editorial import plural
@@ -55,9 +55,9 @@ class DiffScreen(WirediffScreen):
     ]
 
     def __init__(
-        self, desk: Desk, story_key: str, old: int | None, new: int, *, search: str = ""
+        self, workspace: Workspace, story_key: str, old: int | None, new: int, *, search: str = ""
     ) -> None:
-        super().__init__(desk)
+        super().__init__(workspace)
         self.story_key = story_key
         self.old = old
         self.new = new
@@ -78,7 +78,7 @@ class DiffScreen(WirediffScreen):
     def on_mount(self) -> None:
         self.query_one("#find", Input).display = False
         view = self.query_one(DiffView)
-        choices = self.desk.diff
+        choices = self.workspace.diff
         view.side_by_side = choices.side_by_side
         view.changes_only = choices.changes_only
         view.show_cosmetic = choices.show_cosmetic
@@ -100,7 +100,7 @@ class DiffScreen(WirediffScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pair", name="Comparing")
     def _read(self, pair: Pair) -> None:
-        archive = self.desk.archive
+        archive = self.workspace.archive
         numbers = [row.number for row in archive.versions(self.story_key)]
         compared = Comparison(*archive.compare_with_documents(self.story_key, *pair))
         if not get_current_worker().is_cancelled:
@@ -145,7 +145,7 @@ class DiffScreen(WirediffScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="prefetch", name="Prefetching")
     def _fetch(self, pairs: list[Pair]) -> None:
         """The neighbouring pairs' change logs and documents, handed to the screen."""
-        archive = self.desk.archive
+        archive = self.workspace.archive
         compared = {
             pair: Comparison(*archive.compare_with_documents(self.story_key, *pair))
             for pair in pairs
@@ -190,21 +190,21 @@ class DiffScreen(WirediffScreen):
 
     def action_toggle_mode(self) -> None:
         view = self.query_one(DiffView)
-        view.side_by_side = self.desk.diff.side_by_side = not view.side_by_side
+        view.side_by_side = self.workspace.diff.side_by_side = not view.side_by_side
         view.redraw()
         view.reveal_current()
         self.draw_status()
 
     def action_toggle_changes_only(self) -> None:
         view = self.query_one(DiffView)
-        view.changes_only = self.desk.diff.changes_only = not view.changes_only
+        view.changes_only = self.workspace.diff.changes_only = not view.changes_only
         view.redraw()
         view.reveal_current()
         self.draw_status()
 
     def action_toggle_cosmetic(self) -> None:
         view = self.query_one(DiffView)
-        view.show_cosmetic = self.desk.diff.show_cosmetic = not view.show_cosmetic
+        view.show_cosmetic = self.workspace.diff.show_cosmetic = not view.show_cosmetic
         view.redraw()
         self.draw_status()
 
@@ -303,11 +303,11 @@ class DiffScreen(WirediffScreen):
             self.notify("Version 1 alone: pick a pair to export, or E for the history.")
             return
         pair = (self.old, self.new) if scope == "pair" and self.old is not None else None
-        self._export(scope, fmt, pair, folder or self.desk.export_dir)
+        self._export(scope, fmt, pair, folder or self.workspace.export_dir)
 
     @work(thread=True, exit_on_error=False, group="export", name="Export")
     def _export(self, scope: Scope, fmt: Format, pair: Pair | None, folder: Path) -> None:
-        exported = self.desk.archive.export(self.story_key, fmt, pair=pair)
+        exported = self.workspace.archive.export(self.story_key, fmt, pair=pair)
         try:
             path = write_new(folder, exported.filename, exported.text)
         except OSError as error:
@@ -334,14 +334,14 @@ class DiffScreen(WirediffScreen):
             if choice is not None:
                 self.action_export(choice.scope, choice.format, choice.folder)
 
-        self.app.push_screen(ExportScreen(self.desk.export_dir), chosen)
+        self.app.push_screen(ExportScreen(self.workspace.export_dir), chosen)
 
     def commands(self) -> Iterable[SystemCommand]:
         """ "Export pair as HTML"… to the export folder, for the command palette."""
         for title, (scope, fmt) in choices():
             yield SystemCommand(
                 title,
-                f"Write it to {self.desk.export_dir}",
+                f"Write it to {self.workspace.export_dir}",
                 partial(self.action_export, scope, fmt),
             )
 

@@ -16,10 +16,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Sparkline, Static
 from textual.worker import get_current_worker
 
-from tui.desk import Desk
 from tui.messages import OpenDiff
 from tui.screens.base import WirediffScreen
 from tui.text import plain
+from tui.workspace import Workspace
 from versions.lineage import CellState
 from versions.service import GridRow
 
@@ -69,8 +69,8 @@ class GridScreen(WirediffScreen):
         Binding("q,escape", "app.pop_screen", "Back", id="grid.back"),
     ]
 
-    def __init__(self, desk: Desk, story_key: str) -> None:
-        super().__init__(desk)
+    def __init__(self, workspace: Workspace, story_key: str) -> None:
+        super().__init__(workspace)
         self.story_key = story_key
         self.rows: list[GridRow] = []
         self.take = 0
@@ -93,7 +93,7 @@ class GridScreen(WirediffScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="grid", name="Reading the grid")
     def _read(self) -> None:
-        rows = self.desk.archive.story_grid(self.story_key)
+        rows = self.workspace.archive.story_grid(self.story_key)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, rows)
 

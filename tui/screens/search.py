@@ -11,11 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from tui.desk import Desk
 from tui.messages import OpenSearchHit
 from tui.screens.base import WirediffScreen
 from tui.text import plain, relative_time
 from tui.widgets.row_table import RowTable
+from tui.workspace import Workspace
 from versions.editorial import plural
 from versions.service import SearchHit
 
@@ -46,8 +46,8 @@ class SearchScreen(WirediffScreen):
         Binding("q,escape", "app.pop_screen", "Back", id="search.back"),
     ]
 
-    def __init__(self, desk: Desk) -> None:
-        super().__init__(desk)
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
         self.hits: list[SearchHit] = []
         self.words = ""
 
@@ -74,7 +74,7 @@ class SearchScreen(WirediffScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search", name="Searching")
     def _search(self, words: str) -> None:
-        hits = self.desk.archive.search(words)
+        hits = self.workspace.archive.search(words)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, words, hits)
 
@@ -83,7 +83,7 @@ class SearchScreen(WirediffScreen):
         table = self.query_one("#hits", DataTable)
         table.loading = False
         table.clear()
-        now = self.desk.now()
+        now = self.workspace.now()
         for number, hit in enumerate(self.hits):
             table.add_row(
                 plain(hit.title),

@@ -13,11 +13,11 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from tui.desk import Desk
 from tui.messages import ArchiveChanged, OpenSearch, OpenStory
 from tui.screens.base import WirediffScreen
 from tui.text import badge, counts_text, plain, relative_time, tag_words
 from tui.widgets.row_table import RowTable
+from tui.workspace import Workspace
 from versions.editorial import plural
 from versions.model import Status
 from versions.service import StoryRow
@@ -83,8 +83,8 @@ class StoriesScreen(WirediffScreen):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="stories.clear_filter"),
     ]
 
-    def __init__(self, desk: Desk) -> None:
-        super().__init__(desk)
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
         self.order: Order = "updated"
         self.match: str | None = None
         self.rows: list[StoryRow] = []
@@ -123,7 +123,7 @@ class StoriesScreen(WirediffScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stories", name="Listing stories")
     def _read(self, order: Order, match: str | None, wanted: int, keep: str | None) -> Page:
-        archive = self.desk.archive
+        archive = self.workspace.archive
         rows = archive.stories(order=order, match=match, limit=wanted)
         page = Page(rows, archive.story_count(match), keep)
         if not get_current_worker().is_cancelled:
@@ -149,7 +149,7 @@ class StoriesScreen(WirediffScreen):
 
     def _add_rows(self, rows: list[StoryRow]) -> None:
         table = self.query_one("#stories", DataTable)
-        now = self.desk.now()
+        now = self.workspace.now()
         for row in rows:
             cells = story_cells(row, relative_time(row.last_update, now))
             table.add_row(*cells[: len(table.columns)], key=row.key)
@@ -160,7 +160,7 @@ class StoriesScreen(WirediffScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="more", name="Listing stories")
     def _read_more(self, order: Order, match: str | None, offset: int) -> None:
-        more = self.desk.archive.stories(order=order, match=match, limit=PAGE, offset=offset)
+        more = self.workspace.archive.stories(order=order, match=match, limit=PAGE, offset=offset)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_more, offset, more)
 

@@ -11,11 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
-from tui.desk import Desk
 from tui.messages import ArchiveChanged, OpenDiff, OpenGrid, OpenVersionText
 from tui.screens.base import WirediffScreen
 from tui.text import aware, badge, counts_text, plain, styled, tag_words
 from tui.widgets.row_table import RowTable
+from tui.workspace import Workspace
 from versions.editorial import plural
 from versions.model import Status
 from versions.service import StoryRow, VersionRow
@@ -76,8 +76,8 @@ class StoryScreen(WirediffScreen):
         Binding("q,escape", "app.pop_screen", "Back", id="story.back"),
     ]
 
-    def __init__(self, desk: Desk, story_key: str, *, select: int | None = None) -> None:
-        super().__init__(desk)
+    def __init__(self, workspace: Workspace, story_key: str, *, select: int | None = None) -> None:
+        super().__init__(workspace)
         self.story_key = story_key
         self.story: StoryRow | None = None
         self.versions: list[VersionRow] = []
@@ -114,7 +114,7 @@ class StoryScreen(WirediffScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="story", name="Reading the story")
     def _read(self, arrived: list[int] | None = None) -> None:
-        archive = self.desk.archive
+        archive = self.workspace.archive
         story = archive.story(self.story_key)
         versions = archive.versions(self.story_key)
         if not get_current_worker().is_cancelled:
@@ -148,7 +148,7 @@ class StoryScreen(WirediffScreen):
     )
     def _generate_advisories(self) -> None:
         """After the timeline is shown: a comparison per version, so it comes last."""
-        generated = self.desk.archive.advisories(self.story_key)
+        generated = self.workspace.archive.advisories(self.story_key)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_advisories, generated)
 
@@ -166,7 +166,7 @@ class StoryScreen(WirediffScreen):
         table = self.query_one("#versions", DataTable)
         keep = select if select is not None else self.highlighted()
         table.clear()
-        today = aware(self.desk.now()).date()
+        today = aware(self.workspace.now()).date()
         narrow = self.app.size.width < NARROW
         for row in self.versions:
             mark = "A" if row.number == self.mark_a else "B" if row.number == self.mark_b else ""

@@ -14,9 +14,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from tui.desk import Desk
 from tui.screens.base import WirediffScreen
 from tui.text import aware, plain
+from tui.workspace import Workspace
 from versions.editorial import Numbering
 from versions.model import Document, ParagraphKind
 from versions.service import VersionRow
@@ -75,8 +75,8 @@ class VersionTextScreen(WirediffScreen):
         Binding("q,escape", "app.pop_screen", "Back", id="text.back"),
     ]
 
-    def __init__(self, desk: Desk, story_key: str, number: int) -> None:
-        super().__init__(desk)
+    def __init__(self, workspace: Workspace, story_key: str, number: int) -> None:
+        super().__init__(workspace)
         self.story_key = story_key
         self.number = number
         self.raw = False
@@ -99,7 +99,7 @@ class VersionTextScreen(WirediffScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="text", name="Reading the text")
     def _read(self, number: int) -> None:
-        archive = self.desk.archive
+        archive = self.workspace.archive
         rows = archive.versions(self.story_key)
         row = next(r for r in rows if r.number == number)
         filed = Filed(

@@ -32,7 +32,7 @@ class DiffChoices:
 
 
 @dataclass
-class Desk:
+class Workspace:
     archive: Archive
     now: Callable[[], datetime]
     settings: Settings = field(default_factory=Settings)

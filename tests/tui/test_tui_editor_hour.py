@@ -21,13 +21,13 @@ from tests.tui.drive import (
 )
 from tests.tui.sample_archive import NOW
 from tui.app import WirediffApp
-from tui.desk import Settings
+from tui.workspace import Settings
 from versions.service import Archive, StoryRow
 
 pytestmark = pytest.mark.anyio
 
 
-def desk_app(archive: Archive, **settings: Any) -> WirediffApp:
+def editor_app(archive: Archive, **settings: Any) -> WirediffApp:
     return WirediffApp(archive, now=lambda: NOW, watch=False, settings=Settings(**settings))
 
 
@@ -74,7 +74,7 @@ class FailingDisk(Archive):
 
 async def test_a_failing_archive_read_is_told_in_a_notice_not_a_traceback(db_url: str) -> None:
     with FailingDisk.open(db_url) as archive:
-        app = desk_app(archive)
+        app = editor_app(archive)
         async with app.run_test(size=(100, 30)) as pilot:
             await open_story(pilot, "missiles")
             await press(pilot, "enter")
@@ -90,7 +90,7 @@ async def test_a_failing_archive_read_is_told_in_a_notice_not_a_traceback(db_url
 
 
 async def test_find_goes_on_from_match_to_match_and_wraps_to_the_top(archive: Archive) -> None:
-    app = desk_app(archive)
+    app = editor_app(archive)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_seed_diff(pilot, 5, 6)
         await press(pilot, "slash", *"Ukraine", "enter")
@@ -107,7 +107,7 @@ async def test_find_goes_on_from_match_to_match_and_wraps_to_the_top(archive: Ar
 
 
 async def test_find_reaches_a_match_above_where_the_reader_is(archive: Archive) -> None:
-    app = desk_app(archive)
+    app = editor_app(archive)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_seed_diff(pilot, 5, 6)
         await press(pilot, *["j"] * 40)
@@ -121,7 +121,7 @@ async def test_the_headline_takes_the_room_and_the_key_waits_for_a_wide_screen(
     archive: Archive,
 ) -> None:
     for width, headline, key in ((80, 38, False), (120, 60, False), (160, 60, True)):
-        app = desk_app(archive)
+        app = editor_app(archive)
         async with app.run_test(size=(width, 30)) as pilot:
             await settle(pilot)
             text = screen_text(app)
@@ -131,7 +131,7 @@ async def test_the_headline_takes_the_room_and_the_key_waits_for_a_wide_screen(
 
 
 async def test_search_shows_where_the_words_are_at_100_columns(archive: Archive) -> None:
-    app = desk_app(archive)
+    app = editor_app(archive)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await press(pilot, "s", *"Dnipro", "enter")
@@ -142,7 +142,7 @@ async def test_search_shows_where_the_words_are_at_100_columns(archive: Archive)
 
 async def test_an_empty_archive_says_how_to_fill_it(tmp_path: Path) -> None:
     with Archive.open(f"sqlite:///{tmp_path / 'empty.db'}") as empty:
-        app = desk_app(empty)
+        app = editor_app(empty)
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             text = screen_text(app)
@@ -151,7 +151,7 @@ async def test_an_empty_archive_says_how_to_fill_it(tmp_path: Path) -> None:
 
 
 async def test_v_shows_a_version_as_filed_and_r_its_bytes_as_received(archive: Archive) -> None:
-    app = desk_app(archive)
+    app = editor_app(archive)
     async with app.run_test(size=(100, 40)) as pilot:
         await open_story(pilot, "missiles")
         await press(pilot, "home", "v")
@@ -176,7 +176,7 @@ async def test_export_as_writes_to_the_folder_chosen_and_says_why_it_cannot(
     chosen.mkdir()
     not_a_folder = tmp_path / "notes.txt"
     not_a_folder.write_text("")
-    app = desk_app(archive, export_dir=tmp_path)
+    app = editor_app(archive, export_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_seed_diff(pilot, 1, 2)
         key = f"wirediff-{archive.story('biden').key}"
@@ -194,7 +194,7 @@ async def test_export_as_writes_to_the_folder_chosen_and_says_why_it_cannot(
 
 
 async def test_o_folds_unchanged_paragraphs_and_the_next_diff_remembers(archive: Archive) -> None:
-    app = desk_app(archive)
+    app = editor_app(archive)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_seed_diff(pilot, 2, 3)
         whole = screen_text(app)
@@ -209,7 +209,7 @@ async def test_o_folds_unchanged_paragraphs_and_the_next_diff_remembers(archive:
 
 
 async def test_y_copies_the_sentence_shift_y_old_and_new_a_the_advisory(archive: Archive) -> None:
-    app = desk_app(archive)
+    app = editor_app(archive)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_seed_diff(pilot, 5, 6)
         await press(pilot, "y")
@@ -225,7 +225,7 @@ async def test_y_copies_the_sentence_shift_y_old_and_new_a_the_advisory(archive:
 async def test_keys_remapped_in_the_config_file_drive_the_screen_and_show(
     archive: Archive,
 ) -> None:
-    app = desk_app(archive, keys={"diff.next": "space", "stories.search": "ctrl+f"})
+    app = editor_app(archive, keys={"diff.next": "space", "stories.search": "ctrl+f"})
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "ctrl+f")
@@ -256,7 +256,7 @@ async def test_the_theme_chosen_is_remembered(archive: Archive) -> None:
 async def test_the_palette_lists_every_action_of_the_screen_with_its_key(
     archive: Archive,
 ) -> None:
-    app = desk_app(archive)
+    app = editor_app(archive)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_seed_diff(pilot, 1, 2)
         await press(pilot, "ctrl+p", *"copy old")
