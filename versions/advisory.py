@@ -30,16 +30,16 @@ from collections import Counter
 from dataclasses import dataclass
 
 from versions.comparison import Comparison
-from versions.editorial import Numbering
+from versions.editorial import FLAG_NOUNS, Numbering
 from versions.model import Change, ChangeKind, ChangeLog, Document, Section, Tag
 
 _EDITS = (ChangeKind.CHANGED, ChangeKind.SPLIT, ChangeKind.MERGED)
 _VERB_ORDER = ("adds", "updates", "changes", "corrects", "removes", "moves")
 
 _TAG_WORDS = {
-    Tag.ATTRIBUTION: ("updates", "attribution"),
-    Tag.QUOTE: ("updates", "quote"),
-    Tag.NUMBER: ("changes", "figure"),
+    Tag.ATTRIBUTION: ("updates", FLAG_NOUNS[Tag.ATTRIBUTION]),
+    Tag.QUOTE: ("updates", FLAG_NOUNS[Tag.QUOTE]),
+    Tag.NUMBER: ("changes", FLAG_NOUNS[Tag.NUMBER]),
 }
 
 HEADLINE = 0  # a place before every paragraph number: "in headline and paragraph 1"

@@ -66,6 +66,38 @@ _DATELINE_ONLY = re.compile(r"(?:\)|[-–—])\s*$")
 # Tags an editor must look at; cosmetic is shown, but never flagged.
 FLAGGED = (Tag.ATTRIBUTION, Tag.QUOTE, Tag.NUMBER)
 
+# What a flagged change is called in an advisory line or a reason: "changes figure",
+# "figure in ¶1".
+FLAG_NOUNS: dict[Tag, str] = {
+    Tag.ATTRIBUTION: "attribution",
+    Tag.QUOTE: "quote",
+    Tag.NUMBER: "figure",
+}
+
+# Words that make an arrival matter wherever they appear or vanish (`versions.significance`);
+# a trailing `*` matches any ending. The config file's `watch_terms` replaces the list.
+DEFAULT_WATCH_TERMS: tuple[str, ...] = (
+    "kill*",
+    "dead",
+    "died",
+    "death toll",
+    "resign*",
+    "denies",
+    "denied",
+    "evacuat*",
+    "arrest*",
+    "explosion*",
+    "hostage*",
+    "state of emergency",
+    "ceasefire",
+    "coup",
+    "impeach*",
+    "bankrupt*",
+    "default*",
+    "tsunami",
+    "nuclear",
+)
+
 # Story text must never drive a terminal or a viewer: C0 controls and DEL (ESC of an ANSI
 # sequence, BEL, CR…) show as their Unicode pictures (␛, ␇, ␍, ␡); C1 controls (CSI…),
 # which have none, as U+FFFD.
