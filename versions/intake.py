@@ -111,6 +111,21 @@ def item_name(index: int, count: int) -> str:
     return f"item {index + 1}" if count > 1 else "the item"
 
 
+# A stored version's format, as `read` is told to read its delivery again.
+_READ_AS: dict[str, InputFormat] = {"ninjs": "ninjs", "newsml": "newsml", "rss": "feed"}
+
+
+def items_in(data: bytes, stored_format: str) -> int:
+    """How many items a stored delivery holds, read again as ingest read it (the store
+    keeps which item a version is, not how many there were); 1 if it no longer reads."""
+    if stored_format not in _READ_AS:  # wire text is one item
+        return 1
+    try:
+        return len(read(data, input_format=_READ_AS[stored_format]))
+    except RejectedInput:
+        return 1
+
+
 def failure_text(error: BaseException) -> str:
     """An unexpected error in one line: the innermost cause, named by its type."""
     cause = getattr(error, "orig", None) or error.__cause__ or error

@@ -18,6 +18,7 @@ from tui.screens.base import WirediffScreen
 from tui.text import aware, plain
 from tui.workspace import Workspace
 from versions.editorial import Numbering
+from versions.intake import items_in
 from versions.model import Document, ParagraphKind
 from versions.service import VersionRow
 
@@ -32,6 +33,7 @@ class Filed:
     document: Document
     raw: bytes
     numbers: list[int]  # every version number of the story, for [ and ]
+    items: int  # how many items the delivery held: a feed or a newsMessage holds several
 
 
 def parsed_text(document: Document) -> Table:
@@ -102,11 +104,13 @@ class VersionTextScreen(WirediffScreen):
         archive = self.workspace.archive
         rows = archive.versions(self.story_key)
         row = next(r for r in rows if r.number == number)
+        raw = archive.raw(self.story_key, number)
         filed = Filed(
             row,
             archive.document(self.story_key, number),
-            archive.raw(self.story_key, number),
+            raw,
             [r.number for r in rows],
+            items_in(raw, row.format),
         )
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, filed)
@@ -133,8 +137,10 @@ class VersionTextScreen(WirediffScreen):
         if self.raw:
             size = len(filed.raw)
             head.append(f" · {size:,} bytes as received", "dim")
-            if row.item_index is not None:
-                head.append(f", item {row.item_index + 1} of the delivery", "dim")
+            if filed.items > 1 and row.item_index is not None:
+                head.append(
+                    f", item {row.item_index + 1} of the {filed.items} in the delivery", "dim"
+                )
         head.append(" · r: " + ("parsed" if self.raw else "raw bytes"), "dim")
         self.query_one("#text-head", Static).update(head)
         body = (
