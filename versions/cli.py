@@ -327,10 +327,6 @@ def _local(moment: datetime) -> str:
     return f"{moment.astimezone():%Y-%m-%d %H:%M %Z}"
 
 
-def _plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count} {word if count == 1 else words or word + 's'}"
-
-
 def _complete_story(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
     """Story keys for the shell (README: Shell completion); nothing when the archive fails."""
     try:
@@ -632,6 +628,7 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
         import tempfile
 
         url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='wirediff-demo-')) / 'wirediff.db'}"
+    from versions.editorial import plural
     from versions.service import Archive
 
     with Archive.open(url) as archive:
@@ -640,8 +637,8 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
     added = sum(result.status == "added" for result in results)
     same = sum(result.status == "unchanged" for result in results)
     click.echo(
-        f"{_plural(added, 'version')} of {_plural(len(rows), 'story', 'stories')} in {url} "
-        f"({_plural(same, 'delivery', 'deliveries')} in other formats recognised)"
+        f"{plural(added, 'version')} of {plural(len(rows), 'story')} in {url} "
+        f"({plural(same, 'delivery')} in other formats recognised)"
     )
     if no_tui:
         for row in rows:

@@ -34,7 +34,7 @@ KIND_SIGN: dict[ChangeKind, str] = {
     ChangeKind.MERGED: "⋈",
 }
 
-_PLURALS = {"story": "stories", "match": "matches", "paragraph": "paragraphs"}
+_PLURALS = {"story": "stories", "match": "matches", "delivery": "deliveries"}
 
 
 def plural(count: int, word: str) -> str:
@@ -49,10 +49,24 @@ def counted_kinds(counts: Mapping[str, int]) -> list[tuple[ChangeKind, int]]:
     return [(kind, counts.get(str(kind), 0)) for kind in COUNT_ORDER if counts.get(str(kind))]
 
 
+# What a version brought when it changed nothing, and when it had nothing to compare with.
+NO_CHANGE = "no change"
+FIRST_VERSION = "first version"
+
+
 def short_counts(counts: Mapping[str, int]) -> str:
     """ "+2 ~3 −1": the signs in `COUNT_ORDER`, zeros left out; "no change" when empty."""
     parts = [f"{KIND_SIGN[kind]}{count}" for kind, count in counted_kinds(counts)]
-    return " ".join(parts) or "no change"
+    return " ".join(parts) or NO_CHANGE
+
+
+def substantive(counts: Mapping[str, int], tags: Mapping[str, int]) -> bool:
+    """False when a version changed nothing but cosmetics (or nothing at all).
+
+    A change with several tags counts as cosmetic only when the classifier tagged it so:
+    a cosmetic change is one whose wording is otherwise the same.
+    """
+    return sum(counts.values()) > tags.get(str(Tag.COSMETIC), 0)
 
 
 def flags(change: Change) -> list[Tag]:

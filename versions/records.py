@@ -9,16 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from versions.editorial import COUNT_ORDER, short_counts, substantive
 from versions.model import ChangeKind, ChangeLog, Status
 
-_SYMBOLS = {
-    "added": "+",
-    "changed": "~",
-    "removed": "−",
-    "moved": "↕",
-    "split": "⋔",
-    "merged": "⋈",
-}
+_KINDS = tuple(str(kind) for kind in COUNT_ORDER)
 
 
 @dataclass(frozen=True)
@@ -34,17 +28,18 @@ class ChangeCounts:
     tags: dict[str, int] = field(default_factory=dict)
 
     def short(self) -> str:
-        """Like "+2 ~3 −1 ↕1 ⋔1 ⋈1": added, changed, removed, moved, split, merged; no zeros."""
-        parts = [
-            f"{symbol}{getattr(self, kind)}"
-            for kind, symbol in _SYMBOLS.items()
-            if getattr(self, kind)
-        ]
-        return " ".join(parts) or "no change"
+        """Like "+2 ~3 −1 ↕1 ⋔1 ⋈1", as every front end writes it (`editorial.short_counts`)."""
+        return short_counts(self.by_kind)
+
+    @property
+    def substantive(self) -> bool:
+        """Whether the version changed more than cosmetics (`editorial.substantive`)."""
+        return substantive(self.by_kind, self.tags)
 
     @property
     def by_kind(self) -> dict[str, int]:
-        return {kind: getattr(self, kind) for kind in _SYMBOLS}
+        """Each kind's count, in `editorial.COUNT_ORDER` (the order of their JSON keys)."""
+        return {kind: getattr(self, kind) for kind in _KINDS}
 
     @property
     def total(self) -> int:
@@ -56,7 +51,7 @@ class ChangeCounts:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChangeCounts:
         return cls(
-            **{kind: int(data.get(kind, 0)) for kind in _SYMBOLS},
+            **{kind: int(data.get(kind, 0)) for kind in _KINDS},
             tags={str(k): int(v) for k, v in data.get("tags", {}).items()},
         )
 

@@ -16,7 +16,7 @@ from tui.screens.base import WirediffScreen
 from tui.text import aware, badge, counts_text, plain, styled, tag_words
 from tui.widgets.row_table import RowTable
 from tui.workspace import Workspace
-from versions.editorial import plural
+from versions.editorial import FIRST_VERSION, NO_CHANGE, plural
 from versions.model import Status
 from versions.service import StoryRow, VersionRow
 
@@ -38,9 +38,9 @@ def generated_advisory(generated: str) -> Text:
 def version_cells(
     row: VersionRow, mark: str, when: str, generated: str | None = None
 ) -> tuple[Text, ...]:
-    counts = Text("first version", "dim") if row.number == 1 else Text()
+    counts = Text(FIRST_VERSION, "dim") if row.number == 1 else Text()
     if row.counts is not None:
-        counts = counts_text(row.counts) or Text("no change", "dim")
+        counts = counts_text(row.counts) or Text(NO_CHANGE, "dim")
         counts.append_text(tag_words(row.counts.tags))
     label = plain(row.label or "", "bold")
     if row.label and "WITHDRAWN" in row.label.upper():

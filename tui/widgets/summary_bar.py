@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.text import KIND_BADGE, TAG_BADGE, badge, plain
-from versions.editorial import FLAGGED, KIND_SIGN, counted_kinds
+from versions.editorial import FLAGGED, KIND_SIGN, NO_CHANGE, counted_kinds
 from versions.model import ChangeLog, Tag
 
 
@@ -35,7 +35,7 @@ def summary_text(
         text.append(f"{KIND_SIGN[kind]}{count}", KIND_BADGE[kind][1])
         text.append(" ")
     if not changelog.changes:
-        text.append("no change ", "dim")
+        text.append(f"{NO_CHANGE} ", "dim")
     tags = changelog.tag_counts()
     for tag in FLAGGED:
         if tags[str(tag)]:

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from versions import editorial
 from versions.export import advisory_line
-from versions.model import Status, Tag
-from versions.service import ChangeCounts, IngestResult
+from versions.model import Status
+from versions.service import IngestResult
 from versions.watch.events import EventLog
 from versions.watch.hooks import HookRunner, ring_bell
-
-
-def substantive(counts: ChangeCounts | None) -> bool:
-    """False when the version changed nothing but cosmetics (or nothing at all).
-
-    A first version is news by definition. A change with several tags counts as
-    cosmetic only when the classifier tagged it so: a cosmetic change is one whose
-    wording is otherwise the same.
-    """
-    if counts is None:
-        return True
-    return counts.total > counts.tags.get(str(Tag.COSMETIC), 0)
 
 
 def describe(result: IngestResult, *, advisory: bool = False) -> dict[str, Any]:
@@ -48,8 +37,8 @@ def describe(result: IngestResult, *, advisory: bool = False) -> dict[str, Any]:
         "out_of_order": row.number < story.version_count,
         "counts": counts.by_kind if counts else None,
         "tags": {tag: n for tag, n in counts.tags.items() if n} if counts else {},
-        "summary": counts.short() if counts else "first version",
-        "substantive": substantive(counts),
+        "summary": counts.short() if counts else editorial.FIRST_VERSION,
+        "substantive": counts is None or counts.substantive,  # a first version is news
     }
     if advisory:
         line = advisory_line(*result.comparison) if result.comparison else ""
