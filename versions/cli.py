@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -111,6 +111,13 @@ def _url(ctx: click.Context) -> str | None:
     return str(url) if url else None
 
 
+def _user(ctx: click.Context) -> str:
+    from versions.config import editor
+
+    chosen = ctx.find_root().params.get("user")
+    return editor(str(chosen) if chosen is not None else None)
+
+
 def _open(ctx: click.Context, *, create: bool = False) -> Archive:
     """Read commands never create a database: a mistyped --db must not make one."""
     from versions.service import Archive
@@ -178,8 +185,16 @@ def _run_tui(url: str | None) -> None:
     "(default: 10M, or $WIREDIFF_MAX_TAKE_SIZE; 512K, 20M, 1G…).",
 )
 @click.option("--no-pager", is_flag=True, help="Print long output instead of paging it.")
+@click.option(
+    "--user",
+    metavar="NAME",
+    help="The desk editor whose follows and reading to use "
+    "(default: $WIREDIFF_USER, else the config file's user, else your login name).",
+)
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None, max_take_size: int, no_pager: bool) -> None:
+def cli(
+    ctx: click.Context, db_url: str | None, max_take_size: int, no_pager: bool, user: str | None
+) -> None:
     """Store every version of a wire story and show what changed between any two.
 
     Without a command, opens the terminal UI.
@@ -281,26 +296,47 @@ def _counts(counts: ChangeCounts | None) -> str:
 @click.option("--match", metavar="TEXT", help="Only stories whose title or key holds TEXT.")
 @click.option("--order", type=click.Choice(["updated", "title"]), default="updated")
 @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option(
+    "--followed", is_flag=True, help="Only the stories you follow, with how many versions are new."
+)
 @FORMAT
 @click.pass_context
 def stories(
-    ctx: click.Context, match: str | None, order: str, limit: int, output_format: str
+    ctx: click.Context,
+    match: str | None,
+    order: str,
+    limit: int,
+    followed: bool,
+    output_format: str,
 ) -> None:
     """List stories, latest update first."""
+    ordering: Literal["updated", "title"] = "title" if order == "title" else "updated"
+    unread: dict[str, int] = {}
     with _open(ctx) as archive:
-        rows = archive.stories(
-            order="title" if order == "title" else "updated", match=match, limit=limit
-        )
+        if followed:
+            user = _user(ctx)
+            rows = archive.stories(order=ordering, match=match, limit=limit, followed_by=user)
+            unread = archive.unread(user)
+        else:
+            rows = archive.stories(order=ordering, match=match, limit=limit)
     if output_format == "json":
-        click.echo(json.dumps([row.to_dict() for row in rows], ensure_ascii=False, indent=2))
+        listed = [
+            row.to_dict() | ({"unread": unread.get(row.key, 0)} if followed else {}) for row in rows
+        ]
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
         return
     if not rows:
         _note(
             f"no story title or key holds {match!r}"
             if match
+            else "you follow no story: `wirediff follow STORY` follows one"
+            if followed
             else "no stories yet: `wirediff ingest PATH` stores some, `wirediff demo` shows some"
         )
-    _page(ctx, "\n".join(_story_line(row) for row in rows))
+    _page(
+        ctx,
+        "\n".join(_story_line(row, unread.get(row.key, 0) if followed else None) for row in rows),
+    )
 
 
 def _page(ctx: click.Context, text: str) -> None:
@@ -372,10 +408,12 @@ def _suggesting(archive: Archive, story: str) -> Iterator[None]:
         ) from exc
 
 
-def _story_line(row: StoryRow) -> str:
+def _story_line(row: StoryRow, unread: int | None = None) -> str:
+    """`unread` given (a followed list): how many versions are new to the editor."""
     status = " WITHDRAWN" if row.status == "withdrawn" else ""
+    news = "" if unread is None else f"  {unread} new" if unread else "  read"
     return (
-        f"{row.key}  v{row.versions}  {_local(row.last_update)}  "
+        f"{row.key}  v{row.versions}{news}  {_local(row.last_update)}  "
         f"{_counts(row.latest)}{status}\n    {row.title}"
     )
 
@@ -596,6 +634,68 @@ def search(ctx: click.Context, words: tuple[str, ...], limit: int, output_format
             for hit in hits
         ),
     )
+
+
+@cli.command()
+@click.argument("story", shell_complete=_complete_story)
+@click.pass_context
+def follow(ctx: click.Context, story: str) -> None:
+    """Follow STORY: `stories --followed` and the UI count its new versions, `catchup`
+    shows what changed since you last looked."""
+    user = _user(ctx)
+    with _open(ctx) as archive, _suggesting(archive, story):
+        done = archive.follow(user, story)
+    already = "" if done.changed else " (already)"
+    click.echo(f"{user} follows {done.story_key}{already}")
+
+
+@cli.command()
+@click.argument("story", shell_complete=_complete_story)
+@click.pass_context
+def unfollow(ctx: click.Context, story: str) -> None:
+    """Stop following STORY."""
+    user = _user(ctx)
+    with _open(ctx) as archive, _suggesting(archive, story):
+        done = archive.unfollow(user, story)
+    if not done.changed:
+        raise WirediffError(f"{user} does not follow {done.story_key}")
+    click.echo(f"{user} no longer follows {done.story_key}")
+
+
+@cli.command()
+@click.option("--no-mark", is_flag=True, help="Only look: leave the stories unread.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the diffs; auto: on a terminal, unless NO_COLOR is set.",
+)
+@FORMAT
+@click.pass_context
+def catchup(ctx: click.Context, no_mark: bool, color: str, output_format: str) -> None:
+    """What changed in each story you follow since you last looked, newest news first:
+    the diff from the last version you saw to the latest. Then counts them as read."""
+    user = _user(ctx)
+    with _open(ctx) as archive:
+        caught = archive.catchup(user, mark=not no_mark)
+    if output_format == "json":
+        click.echo(json.dumps([item.to_dict() for item in caught], ensure_ascii=False, indent=2))
+        return
+    if not caught:
+        _note(f"nothing new in the stories {user} follows")
+        return
+    from versions.export import render
+
+    sections = []
+    for item in caught:
+        news = _plural(item.unread, "new version")
+        head = f"== {item.story.key}: {news}, v{item.seen} → v{item.latest} =="
+        body = render(
+            [item.changelog], "text", color=_use_color(color), documents=[(item.old, item.new)]
+        )
+        sections.append(f"{head}\n{body.rstrip()}\n")
+    _page(ctx, "\n".join(sections))
 
 
 @cli.command()

@@ -23,6 +23,7 @@ class Settings:
     database: str | None = None  # a SQLAlchemy URL or a SQLite file path
     theme: str | None = None  # a Textual theme name
     export_dir: Path | None = None  # where the UI writes exports
+    user: str | None = None  # the desk editor whose follows and reading are kept
 
 
 _ENV = {field.name: f"WIREDIFF_{field.name.upper()}" for field in fields(Settings)}
@@ -50,7 +51,33 @@ def load(path: Path | None = None) -> Settings:
         database=values.get("database"),
         theme=values.get("theme"),
         export_dir=Path(values["export_dir"]).expanduser() if "export_dir" in values else None,
+        user=values.get("user"),
     )
+
+
+USER_MAX_LENGTH = 100
+
+
+def editor(chosen: str | None = None, settings: Settings | None = None) -> str:
+    """Whose follows and reading to use: `--user`, else `WIREDIFF_USER` or the config
+    file's `user`, else the login name. Editors sharing one archive each have their own."""
+    if chosen is None:
+        chosen = (settings or load()).user
+    if chosen is None:
+        import getpass
+
+        try:
+            chosen = getpass.getuser()
+        except (KeyError, OSError) as exc:
+            raise WirediffError(
+                "cannot tell who you are: give --user NAME, or set WIREDIFF_USER"
+            ) from exc
+    name = chosen.strip()
+    if not name or len(name) > USER_MAX_LENGTH or not name.isprintable():
+        raise WirediffError(
+            f"user name {chosen!r} is not usable: 1 to {USER_MAX_LENGTH} printable characters"
+        )
+    return name
 
 
 def _read(path: Path) -> dict[str, str]:

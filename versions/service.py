@@ -109,6 +109,42 @@ class Export:
         return safe_filename(self.story_key, self.format, self.span)
 
 
+@dataclass(frozen=True)
+class Follow:
+    """What `Archive.follow` / `unfollow` did: the story's full key, and whether the
+    editor's follows changed (False: already followed, or not followed)."""
+
+    story_key: str
+    changed: bool
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """A followed story with news: what changed from the version the editor last saw to
+    the latest (`seen` == `latest` - `unread`)."""
+
+    story: StoryRow
+    seen: int
+    latest: int
+    changelog: ChangeLog
+    old: Document
+    new: Document
+
+    @property
+    def unread(self) -> int:
+        return self.latest - self.seen
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story.key,
+            "title": self.story.title,
+            "seen": self.seen,
+            "latest": self.latest,
+            "unread": self.unread,
+            "changes": self.changelog.to_dict(),
+        }
+
+
 SNIPPET_CONTEXT = 60
 _PHRASE = re.compile(r'"([^"]*)"?')
 _WORD = re.compile(r"\w+")
@@ -579,9 +615,13 @@ class Archive:
         match: str | None = None,
         limit: int = 200,
         offset: int = 0,
+        followed_by: str | None = None,
     ) -> list[StoryRow]:
+        """A page of stories; `followed_by` names an editor: only the stories they follow."""
         with self._store.reading() as reader:
-            return reader.stories(order=order, match=match, limit=limit, offset=offset)
+            return reader.stories(
+                order=order, match=match, limit=limit, offset=offset, followed_by=followed_by
+            )
 
     def story_count(self, match: str | None = None) -> int:
         with self._store.reading() as reader:
@@ -817,12 +857,79 @@ class Archive:
             reverts([row.content_hash for row in rows]),
         )
 
+    # each editor's desk: follows and what they have seen (`user` names the editor)
+
+    def follow(self, user: str, story_key: str) -> Follow:
+        """Follow a story (a key or unique key prefix). A first follow counts the story
+        as read up to its latest version: news is what arrives after."""
+        story = self._story_state(story_key)
+        with self._store.editors() as editors:
+            return Follow(story.key, editors.follow(user, story, _now()))
+
+    def unfollow(self, user: str, story_key: str) -> Follow:
+        story = self._story_state(story_key)
+        with self._store.editors() as editors:
+            return Follow(story.key, editors.unfollow(user, story))
+
+    def followed(self, user: str) -> frozenset[str]:
+        """The keys of the stories `user` follows."""
+        with self._store.editors() as editors:
+            return editors.followed(user)
+
+    def mark_seen(self, user: str, story_key: str, number: int) -> bool:
+        """`user` has read the story up to version `number` (never moves backwards);
+        True when that changed what they had seen."""
+        story = self._story_state(story_key)
+        if not 1 <= number <= story.version_count:
+            raise _no_version(story, number)
+        with self._store.editors() as editors:
+            return editors.mark_seen(user, story, number, _now())
+
+    def last_seen(self, user: str, story_key: str) -> int | None:
+        """The latest version of the story `user` has looked at; None: never looked."""
+        story = self._story_state(story_key)
+        with self._store.editors() as editors:
+            return editors.last_seen(user, story)
+
+    def unread(self, user: str) -> dict[str, int]:
+        """Followed stories with versions newer than the last one `user` saw: key → how many."""
+        with self._store.editors() as editors:
+            return editors.unread(user)
+
+    def catchup(self, user: str, *, mark: bool = True) -> list[CatchUp]:
+        """For each followed story with news, newest update first: the diff from the last
+        version `user` saw to the latest; then (`mark`) counts them as seen."""
+        unread = self.unread(user)
+        caught: list[tuple[StoryState, CatchUp]] = []
+        for key in unread:
+            with self._store.reading() as reader:
+                story = _find_story(reader, key)
+                seen = max(story.version_count - unread[key], 1)
+                changelog, old, new = _pair(reader, story, seen, story.version_count)
+                row = reader.story_row(story)
+            caught.append((story, CatchUp(row, seen, story.version_count, changelog, old, new)))
+        caught.sort(key=lambda pair: pair[1].story.last_update, reverse=True)
+        if mark and caught:
+            with self._store.editors() as editors:
+                for story, item in caught:
+                    editors.mark_seen(user, story, item.latest, _now())
+        return [item for _, item in caught]
+
+    def _story_state(self, key_or_prefix: str) -> StoryState:
+        with self._store.reading() as reader:
+            return _find_story(reader, key_or_prefix)
+
     def change_token(self) -> int:
         return self._store.change_token()
 
     def versions_since(self, version_id: int) -> list[VersionRow]:
         with self._store.reading() as reader:
             return reader.versions_after(version_id)
+
+    def arrivals(self, limit: int = 200) -> list[VersionRow]:
+        """The latest versions stored across every story, newest first (the desk)."""
+        with self._store.reading() as reader:
+            return reader.recent_versions(limit)
 
     def latest_version_id(self) -> int:
         with self._store.reading() as reader:
@@ -906,8 +1013,10 @@ def _snippet(text: str, terms: list[str]) -> str:
 
 __all__ = [
     "Archive",
+    "CatchUp",
     "ChangeCounts",
     "Export",
+    "Follow",
     "IngestResult",
     "SearchHit",
     "StoryRow",

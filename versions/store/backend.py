@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Integer, TextClause, column, text
+from sqlalchemy import Connection, Integer, Table, TextClause, column, text
 
 from versions.store.schema import Story
 
@@ -45,6 +45,32 @@ class Backend:
         rows = iter(rows)
         while chunk := list(itertools.islice(rows, ROWS_PER_CALL)):
             connection.exec_driver_sql(statement, chunk)
+
+    def insert_new(
+        self, connection: Connection, table: Table, values: dict[str, Any], keys: Sequence[str]
+    ) -> bool:
+        """Insert the row unless one with the same `keys` exists; True when inserted."""
+        statement = (
+            self._insert(table)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=keys)
+            .returning(table.c[keys[0]])
+        )
+        return connection.execute(statement).first() is not None
+
+    def upsert(
+        self, connection: Connection, table: Table, values: dict[str, Any], keys: Sequence[str]
+    ) -> None:
+        """Insert the row, or update the one with the same `keys` to these values."""
+        statement = self._insert(table).values(values)
+        changed = {name: statement.excluded[name] for name in values if name not in keys}
+        connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
+
+    def _insert(self, table: Table) -> Any:
+        # imported here: the dialect's module is needed only by these writes
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert(table)
 
     def lock_for_ingest(self, connection: Connection) -> None:
         """Make this ingest transaction the only writer until it ends.
@@ -86,6 +112,11 @@ class Backend:
 class SqliteBackend(Backend):
     name = "sqlite"
     placeholder = "?"
+
+    def _insert(self, table: Table) -> Any:
+        from sqlalchemy.dialects.sqlite import insert
+
+        return insert(table)
 
     def lock_for_ingest(self, connection: Connection) -> None:
         """Nothing to do: the ingest connection began with BEGIN IMMEDIATE, which takes

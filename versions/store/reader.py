@@ -11,14 +11,14 @@ from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Integer, column, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from versions.lineage import Lineage, TakeLineage
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence, Status
 from versions.records import ChangeCounts, StoryRow, StoryState, VersionRow
 from versions.store import lineage as stored_lineage
 from versions.store.backend import Backend, like_escape
-from versions.store.schema import SentenceRow, Story, Version
+from versions.store.schema import FollowRow, SentenceRow, Story, Version
 
 
 class Reader:
@@ -49,6 +49,7 @@ class Reader:
         match: str | None,
         limit: int,
         offset: int,
+        followed_by: str | None = None,
     ) -> list[StoryRow]:
         """Stories with the change summary of their latest version.
 
@@ -64,6 +65,9 @@ class Reader:
         condition = self._match(match)
         if condition is not None:
             page = page.where(condition)
+        if followed_by is not None:
+            follows = select(FollowRow.story_id).where(FollowRow.editor == followed_by)
+            page = page.where(Story.id.in_(follows))
         chosen = page.subquery()
         query = (
             select(Story, Version.counts)
@@ -139,6 +143,17 @@ class Reader:
             .join(Story, Story.id == Version.story_id)
             .where(Version.id > version_id)
             .order_by(Version.id)
+        )
+        return [_version_row(version, key) for version, key in self._session.execute(query)]
+
+    def recent_versions(self, limit: int) -> list[VersionRow]:
+        """The latest arrivals across every story, newest first."""
+        query = (
+            select(Version, Story.key)
+            .join(Story, Story.id == Version.story_id)
+            .options(defer(Version.text), defer(Version.minhash))
+            .order_by(Version.id.desc())
+            .limit(limit)
         )
         return [_version_row(version, key) for version, key in self._session.execute(query)]
 

@@ -212,3 +212,36 @@ class RemovalRow(Base):
     removed_in: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index(None, "story_id"),)
+
+
+class FollowRow(Base):
+    """A story an editor follows (`Archive.follow`); `editor` names the desk editor."""
+
+    __tablename__ = "follow"
+
+    editor: Mapped[str] = mapped_column(String(100), primary_key=True)
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("story.id", ondelete="CASCADE"), primary_key=True
+    )
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index(None, "story_id"),)
+
+
+class SeenRow(Base):
+    """The latest version of a story an editor has looked at.
+
+    Kept as the version's id, not its number: a version arriving out of order renumbers
+    the ones after it, and what the editor read must stay what they read.
+    """
+
+    __tablename__ = "seen"
+
+    editor: Mapped[str] = mapped_column(String(100), primary_key=True)
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("story.id", ondelete="CASCADE"), primary_key=True
+    )
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index(None, "version_id"),)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from versions.store import db
 from versions.store.backend import backend_for
+from versions.store.editors import EditorState, editor_transaction
 from versions.store.reader import Reader
 from versions.store.writer import IngestWriter, ingest_transaction
 
@@ -34,6 +35,12 @@ class Store:
         """One transaction holding the ingest lock from its first read to its commit."""
         with ingest_transaction(self._engine, self._backend) as writer:
             yield writer
+
+    @contextmanager
+    def editors(self) -> Iterator[EditorState]:
+        """A short transaction over the editors' follows and last-seen versions."""
+        with editor_transaction(self._engine, self._backend) as state:
+            yield state
 
     def change_token(self) -> int:
         return self._watch.token()
