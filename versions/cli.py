@@ -685,11 +685,12 @@ def catchup(ctx: click.Context, no_mark: bool, color: str, output_format: str) -
     if not caught:
         _note(f"nothing new in the stories {user} follows")
         return
+    from versions.editorial import plural
     from versions.export import render
 
     sections = []
     for item in caught:
-        news = _plural(item.unread, "new version")
+        news = plural(item.unread, "new version")
         head = f"== {item.story.key}: {news}, v{item.seen} → v{item.latest} =="
         body = render(
             [item.changelog], "text", color=_use_color(color), documents=[(item.old, item.new)]
