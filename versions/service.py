@@ -535,7 +535,7 @@ class Archive:
         if previous is None or previous_document is None:
             take = first_take(document, number)
         else:
-            before = writer.take_lineage(previous.id, previous.number)
+            before = writer.take_lineage(story_id, previous.id, previous.number)
             if before is None:  # stored without lineage: trace the story again
                 self._relineage(writer, story_id, stored, {number: links})
                 return

@@ -128,6 +128,40 @@ def test_a_late_take_recomputes_the_lineage_of_the_takes_after_it(db_url: str) -
             assert got["removed"] == want["removed"], number
 
 
+def test_lineage_traced_from_memory_equals_lineage_read_back_and_survives_a_second_writer(
+    db_url: str,
+) -> None:
+    """Ingest keeps each story's last take in memory; the result must not depend on it."""
+
+    for number, paragraphs in enumerate(TAKES, start=1):  # nothing kept: a process per take
+        with Archive.open(db_url) as fresh:
+            fresh.ingest(_ninjs(number, paragraphs, "urn:x:fresh"), source=f"f{number}")
+    with Archive.open(db_url) as one:  # everything kept
+        for number, paragraphs in enumerate(TAKES, start=1):
+            one.ingest(_ninjs(number, paragraphs, "urn:x:one"), source=f"o{number}")
+    with Archive.open(db_url) as first, Archive.open(db_url) as second:
+        for number, paragraphs in enumerate(TAKES, start=1):  # each one's memory goes stale
+            writer = first if number in (1, 2, 5) else second
+            writer.ingest(_ninjs(number, paragraphs, "urn:x:two"), source=f"t{number}")
+    with Archive.open(db_url) as archive:
+        by_uri = {}
+        for story in archive.stories():
+            raw = archive.raw(story.key, 1)
+            by_uri[json.loads(raw)["uri"]] = story.key
+        expected = [_blame_json(archive, by_uri["urn:x:fresh"], n) for n in range(1, 8)]
+        for uri in ("urn:x:one", "urn:x:two"):
+            for number, want in enumerate(expected, start=1):
+                got = _blame_json(archive, by_uri[uri], number)
+                assert got["sentences"] == want["sentences"], (uri, number)
+                assert got["removed"] == want["removed"], (uri, number)
+        restored = _sentence(_blame_json(archive, by_uri["urn:x:two"], 6), PENTAGON)["restored"]
+        assert restored == {
+            "restored_in": 6,
+            "removed_in": 4,
+            "earlier": {"version": 3, "index": 2},
+        }
+
+
 def test_blame_of_an_unknown_version_is_one_clear_line(db_url: str) -> None:
     with Archive.open(db_url) as archive:
         archive.ingest(_ninjs(1, TAKES[0]), source="v1")

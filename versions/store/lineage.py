@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, select
 
 from versions.lineage import Lineage, Origin, Removed, Restoration, TakeLineage
 from versions.model import ParagraphKind, Section, Sentence
+from versions.store.backend import Backend
 from versions.store.schema import LineageRow, RemovalRow, SentenceRow, Version
 
 _LINEAGE: Table = LineageRow.__table__  # type: ignore[assignment]
@@ -62,19 +65,59 @@ def _removals(story_id: int, previous_id: int, take: TakeLineage) -> list[dict[s
     ]
 
 
+_LINEAGE_COLUMNS = (
+    "version_id",
+    "position",
+    "origin",
+    "parents",
+    "began",
+    "edits",
+    "moves",
+    "restored_in",
+    "restored_removed_in",
+    "restored_take",
+    "restored_index",
+)
+_REMOVAL_COLUMNS = ("version_id", "position", "story_id", "removed_in")
+
+
 def add_take(
     connection: Connection,
+    backend: Backend,
     story_id: int,
     version_id: int,
     take: TakeLineage,
     previous_id: int | None,
 ) -> None:
-    """Store a new last take's lineage and what it removed from the take before."""
-    rows = row_values(version_id, take)
-    if rows:
-        connection.execute(_LINEAGE.insert(), rows)
+    """Store a new last take's lineage and what it removed from the take before (at the
+    driver: one call each, no per-row statement work)."""
+    backend.insert_rows(connection, "lineage", _LINEAGE_COLUMNS, _row_tuples(version_id, take))
     if previous_id is not None and take.removed:
-        connection.execute(_REMOVAL.insert(), _removals(story_id, previous_id, take))
+        backend.insert_rows(
+            connection,
+            "removal",
+            _REMOVAL_COLUMNS,
+            [(previous_id, position, story_id, take.number) for position in take.removed],
+        )
+
+
+def _row_tuples(version_id: int, take: TakeLineage) -> Iterable[tuple[Any, ...]]:
+    for position, lineage in enumerate(take.sentences):
+        restored = lineage.restored
+        yield (
+            version_id,
+            position,
+            str(lineage.origin),
+            _numbers(lineage.parents),
+            lineage.began,
+            _numbers(lineage.edits),
+            _numbers(lineage.moves),
+            *(
+                (restored.restored_in, restored.removed_in, restored.take, restored.index)
+                if restored
+                else (None, None, None, None)
+            ),
+        )
 
 
 def replace_story(
@@ -234,3 +277,56 @@ def takes_lineage(
         for version_id, number in versions
         if sentences[version_id]
     }
+
+
+@dataclass(frozen=True, slots=True)
+class LastTake:
+    """A story's last take as the next take is traced from it, with what that one may restore.
+
+    Good only while the story's last version is still `version_id` numbered `number`:
+    any take stored into the story since (here or by another writer) changes that.
+    """
+
+    version_id: int
+    number: int
+    take: TakeLineage
+    texts: tuple[str, ...]  # its sentences' text, as stored
+    pool: tuple[Removed, ...]  # every sentence removed before take `number + 1`
+
+    def after(self, version_id: int, take: TakeLineage, texts: tuple[str, ...]) -> LastTake:
+        """The story's last take once `take`, traced from this one, is stored."""
+        removed = tuple(
+            Removed(self.number, i, self.texts[i], self.take.sentences[i], take.number)
+            for i in take.removed
+        )
+        return LastTake(version_id, take.number, take, texts, self.pool + removed)
+
+
+class LineageMemory:
+    """The last take of recently ingested stories, kept across ingest transactions.
+
+    Tracing a new last take needs the lineage of the take before it and every sentence
+    removed earlier; reading those back cost a sixth of ingest. Only committed takes
+    are kept (the writer hands its changes over after the commit), and an entry is
+    used only while its version and number still match the story as read under the lock.
+    """
+
+    STORIES = 2048
+    MAX_SENTENCES = 2000  # a longer take is read back, as its document is
+
+    def __init__(self) -> None:
+        self._stories: OrderedDict[int, LastTake] = OrderedDict()
+
+    def get(self, story_id: int) -> LastTake | None:
+        return self._stories.get(story_id)
+
+    def keep(self, changes: dict[int, LastTake | None]) -> None:
+        """A committed transaction's changes: each story's new last take, or None to forget."""
+        for story_id, last in changes.items():
+            if last is None or len(last.texts) > self.MAX_SENTENCES:
+                self._stories.pop(story_id, None)
+                continue
+            self._stories[story_id] = last
+            self._stories.move_to_end(story_id)
+        while len(self._stories) > self.STORIES:
+            self._stories.popitem(last=False)

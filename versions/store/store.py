@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from versions.store import db
 from versions.store.backend import backend_for
 from versions.store.editors import EditorState, editor_transaction
+from versions.store.lineage import LineageMemory
 from versions.store.reader import Reader
 from versions.store.writer import IngestWriter, ingest_transaction
 
@@ -24,6 +25,7 @@ class Store:
         self._sessions = db.make_sessionmaker(engine)
         self._backend = backend_for(engine.dialect.name)
         self._watch = db.ChangeWatch(engine)
+        self._lineage = LineageMemory()
 
     @contextmanager
     def reading(self) -> Iterator[Reader]:
@@ -33,7 +35,7 @@ class Store:
     @contextmanager
     def ingesting(self) -> Iterator[IngestWriter]:
         """One transaction holding the ingest lock from its first read to its commit."""
-        with ingest_transaction(self._engine, self._backend) as writer:
+        with ingest_transaction(self._engine, self._backend, self._lineage) as writer:
             yield writer
 
     @contextmanager

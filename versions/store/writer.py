@@ -23,6 +23,7 @@ from versions.placement import Candidate, StoredVersion
 from versions.records import StoryState
 from versions.store import lineage as stored_lineage
 from versions.store.backend import Backend
+from versions.store.lineage import LastTake, LineageMemory
 from versions.store.schema import Band, Base, SentenceRow, Story, Version
 
 CANDIDATE_LIMIT = 500
@@ -74,17 +75,22 @@ _STORED_COLUMNS = (
 
 
 @contextmanager
-def ingest_transaction(engine: Engine, backend: Backend) -> Iterator[IngestWriter]:
+def ingest_transaction(
+    engine: Engine, backend: Backend, memory: LineageMemory
+) -> Iterator[IngestWriter]:
     """A transaction holding the ingest lock from its first read to its commit.
 
     SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL's backend takes an
-    advisory lock. Both wait (SQLite up to its busy timeout) rather than fail.
+    advisory lock. Both wait (SQLite up to its busy timeout) rather than fail. The
+    lineage `memory` learns the transaction's last takes once it has committed.
     """
     with engine.connect() as connection:
         connection.execution_options(sqlite_begin="IMMEDIATE")
         with connection.begin():
             backend.lock_for_ingest(connection)
-            yield IngestWriter(connection, backend)
+            writer = IngestWriter(connection, backend, memory)
+            yield writer
+        memory.keep(writer.last_takes)
 
 
 # Built once: building a statement costs more than running it on a small archive.
@@ -127,9 +133,13 @@ _BAND_COLUMNS = ("key", "version_id", "story_id")
 class IngestWriter:
     """One ingest transaction's reads and writes; the lock is held until it ends."""
 
-    def __init__(self, connection: Connection, backend: Backend) -> None:
+    def __init__(self, connection: Connection, backend: Backend, memory: LineageMemory) -> None:
         self._connection = connection
         self._backend = backend
+        self._memory = memory
+        # this transaction's stories' last takes (None: read them back), for `memory`
+        self.last_takes: dict[int, LastTake | None] = {}
+        self._texts: dict[int, tuple[str, ...]] = {}  # sentences of versions inserted here
 
     def story_by_key(self, key: str) -> StoryState | None:
         return self._story(_STORY_BY_KEY, key)
@@ -224,6 +234,7 @@ class IngestWriter:
 
     def make_room(self, story_id: int, number: int) -> None:
         """Renumber versions `number`.. one up, in two steps so the unique index holds."""
+        self.last_takes[story_id] = None
         later = (Version.story_id == story_id) & (Version.number >= number)
         self._connection.execute(update(_version).where(later).values(number=-Version.number - 1))
         flipped = (Version.story_id == story_id) & (Version.number < 0)
@@ -289,27 +300,56 @@ class IngestWriter:
             [(key, version_id, new.story_id) for key in set(new.band_keys)],
         )
         self._backend.version_added(self._connection, version_id, document.text)
+        if len(document.sentences) <= LineageMemory.MAX_SENTENCES:
+            self._texts[version_id] = tuple(s.text for s in document.sentences)
         return int(version_id)
 
     # lineage (versions.store.lineage)
 
-    def take_lineage(self, version_id: int, number: int) -> TakeLineage | None:
+    def _last_take(self, story_id: int) -> LastTake | None:
+        if story_id in self.last_takes:
+            return self.last_takes[story_id]
+        return self._memory.get(story_id)
+
+    def take_lineage(self, story_id: int, version_id: int, number: int) -> TakeLineage | None:
+        """The lineage of the story's last take, from memory when it is the one kept."""
+        last = self._last_take(story_id)
+        if last is not None and (last.version_id, last.number) == (version_id, number):
+            return last.take
         return stored_lineage.takes_lineage(self._connection, [(version_id, number)]).get(number)
 
     def story_lineage(self, versions: Sequence[tuple[int, int]]) -> dict[int, TakeLineage]:
         return stored_lineage.takes_lineage(self._connection, versions)
 
     def removed_before(self, story_id: int, number: int) -> list[Removed]:
+        last = self._last_take(story_id)
+        if last is not None and last.number == number - 1:
+            return list(last.pool)
         return stored_lineage.removed_before(self._connection, story_id, number)
 
     def add_lineage(
         self, story_id: int, version_id: int, take: TakeLineage, previous_id: int | None
     ) -> None:
-        stored_lineage.add_take(self._connection, story_id, version_id, take, previous_id)
+        """Store a new last take's lineage, and keep it for tracing the story's next take."""
+        stored_lineage.add_take(
+            self._connection, self._backend, story_id, version_id, take, previous_id
+        )
+        texts = self._texts.pop(version_id, None)
+        last = self._last_take(story_id)
+        if texts is None:
+            self.last_takes[story_id] = None
+        elif previous_id is None:
+            self.last_takes[story_id] = LastTake(version_id, take.number, take, texts, ())
+        elif last is not None and (last.version_id, last.number) == (previous_id, take.number - 1):
+            self.last_takes[story_id] = last.after(version_id, take, texts)
+        else:  # the story was not in memory: read what its next take may restore, once
+            pool = stored_lineage.removed_before(self._connection, story_id, take.number + 1)
+            self.last_takes[story_id] = LastTake(version_id, take.number, take, texts, tuple(pool))
 
     def replace_lineage(
         self, story_id: int, version_ids: Sequence[int], takes: Sequence[TakeLineage]
     ) -> None:
+        self.last_takes[story_id] = None
         stored_lineage.replace_story(self._connection, story_id, version_ids, takes)
 
     def document(self, version_id: int) -> Document:
