@@ -62,6 +62,7 @@ _NOT_AN_END = re.compile(
 )
 _WRAPPED_HYPHEN = re.compile(r"(?<=[^\W_]-)\n(?=[^\W_])")
 _PARAGRAPH_START = re.compile(r"^[\"'“‘«(\[—–-]?[^\W_a-z]", re.U)
+_ASCII_LOWER = re.compile(r"[a-z]")
 
 
 def parse_wire(text: str, *, encoding: str = "utf-8", source: str = "<input>") -> Document:
@@ -285,19 +286,15 @@ def _byline_end(lines: list[str], start: int) -> int:
 def _body_paragraphs(body: list[str]) -> list[Paragraph]:
     """Text paragraphs, subheads and the trailer, from the lines after the dateline."""
     trailer_start = _trailer_start(body)
-    pieces = [
-        (subhead, _Run.segment(lines) if lines else None)
-        for subhead, lines in _runs(body[:trailer_start])
-    ]
     blank_separated = _blank_gaps(body[:trailer_start]) >= 2
     paragraphs: list[Paragraph] = []
-    for subhead, run in pieces:
-        if run is None:
+    for subhead, lines in _runs(body[:trailer_start]):
+        if not lines:
             paragraphs.append(_paragraph(ParagraphKind.SUBHEAD, subhead))
-        elif blank_separated:
-            paragraphs.append(_paragraph(ParagraphKind.TEXT, run.text))
+        elif blank_separated:  # each run is a paragraph: segmented once, no line positions
+            paragraphs.append(_paragraph(ParagraphKind.TEXT, _join(lines)))
         else:
-            paragraphs += _run_paragraphs(run)
+            paragraphs += _run_paragraphs(_Run.segment(lines))
     last = paragraphs[-1] if paragraphs else None
     if last and last.kind is ParagraphKind.TEXT and _CONTRIBUTED.search(last.text):
         paragraphs[-1] = Paragraph(ParagraphKind.TRAILER, last.sentences)
@@ -357,6 +354,8 @@ def _is_subhead(body: list[str], i: int) -> bool:
     """An ALL-CAPS line of its own between a sentence end and a capitalised line."""
     text = body[i]
     if len(text) > 70 or text.startswith("(") or text[-1] in ".,;:":
+        return False
+    if _ASCII_LOWER.search(text):  # most lines: no per-character look needed
         return False
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 4 or any(c.islower() for c in letters):

@@ -126,6 +126,8 @@ _SAME_CONTENT_UNLABELLED = select(*_STORED_COLUMNS).where(
     Version.label.is_(None),
 )
 _INSERT_VERSION = insert(_version)
+_UPDATE_STORY = update(_story).where(Story.id == bindparam("row_id"))
+_UPDATE_VERSION = update(_version).where(Version.id == bindparam("row_id"))
 _SENTENCE_COLUMNS = ("version_id", "position", "paragraph", "section", "kind", "text", "hash")
 _BAND_COLUMNS = ("key", "version_id", "story_id")
 
@@ -227,10 +229,11 @@ class IngestWriter:
         return StoryState(story_id, unique, guid, "", first_seen, last_update, "active", 0)
 
     def update_story(self, story_id: int, **values: Any) -> None:
-        self._connection.execute(update(_story).where(Story.id == story_id).values(**values))
+        # the SET clause comes from the values' names: compiled once per set of names
+        self._connection.execute(_UPDATE_STORY, {"row_id": story_id, **values})
 
     def update_version(self, version_id: int, **values: Any) -> None:
-        self._connection.execute(update(_version).where(Version.id == version_id).values(**values))
+        self._connection.execute(_UPDATE_VERSION, {"row_id": version_id, **values})
 
     def make_room(self, story_id: int, number: int) -> None:
         """Renumber versions `number`.. one up, in two steps so the unique index holds."""
