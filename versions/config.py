@@ -8,14 +8,39 @@ may start with `~`; relative ones are taken from the file's own directory.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
+from versions.editorial import DEFAULT_WATCH_TERMS
 from versions.errors import WirediffError
 
 CONFIG_ENV = "WIREDIFF_CONFIG"
 # No wire take comes near 10 MB; the engine's memory grows with the text.
 DEFAULT_MAX_TAKE_SIZE = 10 * 1024 * 1024
+
+
+# Every take that shows a change is announced unless the editor raises the bar; 0 is
+# never announced (a REFILE, a cosmetic fix).
+DEFAULT_MIN_SIGNIFICANCE = 1
+
+
+@dataclass(frozen=True)
+class Notify:
+    """`[notify]`: which arrivals ring the bell, pop a notice or run `--exec`."""
+
+    min_significance: int = DEFAULT_MIN_SIGNIFICANCE  # 0-100, see docs/significance.md
+    followed_only: bool = False  # only the stories the editor follows
+
+    def announces(self, score: int, *, followed: bool) -> bool:
+        """Whether an arrival is worth interrupting the editor for: never one that shows no
+        change (score 0); a followed story's always; another's from `min_significance` up,
+        unless `followed_only`."""
+        if score <= 0:
+            return False
+        if followed:
+            return True
+        return not self.followed_only and score >= self.min_significance
 
 
 @dataclass(frozen=True)
@@ -24,9 +49,13 @@ class Settings:
     theme: str | None = None  # a Textual theme name
     export_dir: Path | None = None  # where the UI writes exports
     user: str | None = None  # the desk editor whose follows and reading are kept
+    watch_terms: tuple[str, ...] = DEFAULT_WATCH_TERMS  # what makes an arrival matter
+    notify: Notify = field(default_factory=Notify)
 
 
-_ENV = {field.name: f"WIREDIFF_{field.name.upper()}" for field in fields(Settings)}
+# Settings the environment can override: the plain strings.
+_STRINGS = ("database", "theme", "export_dir", "user")
+_ENV = {name: f"WIREDIFF_{name.upper()}" for name in _STRINGS}
 _ENV["database"] = "WIREDIFF_DB"
 
 
@@ -52,6 +81,8 @@ def load(path: Path | None = None) -> Settings:
         theme=values.get("theme"),
         export_dir=Path(values["export_dir"]).expanduser() if "export_dir" in values else None,
         user=values.get("user"),
+        watch_terms=values.get("watch_terms", DEFAULT_WATCH_TERMS),
+        notify=values.get("notify", Notify()),
     )
 
 
@@ -80,7 +111,7 @@ def editor(chosen: str | None = None, settings: Settings | None = None) -> str:
     return name
 
 
-def _read(path: Path) -> dict[str, str]:
+def _read(path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
@@ -100,12 +131,49 @@ def _read(path: Path) -> dict[str, str]:
                 f"the config file {path} has an unknown setting {key!r} "
                 f"(wirediff knows {', '.join(known)})"
             )
-        if not isinstance(value, str) or not value:
+        if key == "watch_terms":
+            data[key] = _watch_terms(path, value)
+        elif key == "notify":
+            data[key] = _notify(path, value)
+        elif not isinstance(value, str) or not value:
             raise WirediffError(f"the config file {path}: {key} must be a non-empty string")
     for key in ("database", "export_dir"):
         if key in data and "://" not in data[key]:
             data[key] = str(path.parent / Path(data[key]).expanduser())
     return data
+
+
+def _watch_terms(path: Path, value: object) -> tuple[str, ...]:
+    from versions.significance import check_watch_term
+
+    if not isinstance(value, list) or not all(isinstance(term, str) for term in value):
+        raise WirediffError(f"the config file {path}: watch_terms must be a list of strings")
+    for term in value:
+        reason = check_watch_term(term)
+        if reason:
+            raise WirediffError(f"the config file {path}: watch term {term!r}: {reason}")
+    return tuple(term.strip() for term in value)
+
+
+def _notify(path: Path, value: object) -> Notify:
+    if not isinstance(value, dict):
+        raise WirediffError(f"the config file {path}: notify must be a table ([notify])")
+    known = [field.name for field in fields(Notify)]
+    for key in value:
+        if key not in known:
+            raise WirediffError(
+                f"the config file {path} has an unknown setting notify.{key} "
+                f"(wirediff knows {', '.join(known)})"
+            )
+    minimum = value.get("min_significance", DEFAULT_MIN_SIGNIFICANCE)
+    if not isinstance(minimum, int) or isinstance(minimum, bool) or not 0 <= minimum <= 100:
+        raise WirediffError(
+            f"the config file {path}: notify.min_significance must be a whole number 0-100"
+        )
+    followed_only = value.get("followed_only", False)
+    if not isinstance(followed_only, bool):
+        raise WirediffError(f"the config file {path}: notify.followed_only must be true or false")
+    return Notify(min_significance=minimum, followed_only=followed_only)
 
 
 def _reason(exc: Exception) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,9 @@ from versions import intake, placement, story_match
 from versions.align import Link, LinkKind, align
 from versions.blame import Blame, Provenance, Take, blame
 from versions.compare import compare as compare_documents
+from versions.comparison import Comparison as ComparisonValue
 from versions.config import DEFAULT_MAX_TAKE_SIZE
+from versions.editorial import DEFAULT_WATCH_TERMS
 from versions.errors import (
     AmbiguousStory,
     UnknownStory,
@@ -42,6 +44,7 @@ from versions.normalise import normalise
 from versions.placement import StoredVersion
 from versions.readers import InputFormat
 from versions.records import ChangeCounts, SearchHit, StoryRow, StoryState, VersionRow
+from versions.significance import Significance, significance
 from versions.store import db
 from versions.store.failures import archive_failure
 from versions.store.reader import Reader
@@ -64,6 +67,7 @@ class IngestResult:
     stored: VersionRow | None = field(default=None, compare=False, repr=False)
     story_state: StoryState | None = field(default=None, compare=False, repr=False)
     comparison: Comparison | None = field(default=None, compare=False, repr=False)
+    significance: Significance | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -239,10 +243,16 @@ class Archive:
     """The stored stories; open with `Archive.open`, use as a context manager."""
 
     def __init__(
-        self, engine: Engine, url: str, *, max_take_size: int = DEFAULT_MAX_TAKE_SIZE
+        self,
+        engine: Engine,
+        url: str,
+        *,
+        max_take_size: int = DEFAULT_MAX_TAKE_SIZE,
+        watch_terms: Sequence[str] = DEFAULT_WATCH_TERMS,
     ) -> None:
         self.url = url
         self.max_take_size = max_take_size
+        self.watch_terms = tuple(watch_terms)
         self._store = Store(engine)
         self._recent: OrderedDict[int, Document] = OrderedDict()
 
@@ -253,17 +263,19 @@ class Archive:
         *,
         create: bool = True,
         max_take_size: int = DEFAULT_MAX_TAKE_SIZE,
+        watch_terms: Sequence[str] = DEFAULT_WATCH_TERMS,
     ) -> Archive:
         """Open `url` (else `WIREDIFF_DB`, else the user's SQLite file).
 
         A new empty database is brought to the current schema; an older one raises
         `NeedsUpgrade` until `wirediff db upgrade` is run on it. A delivery larger than
         `max_take_size` bytes is rejected unread: no wire take comes near 10 MB, and the
-        engine's memory grows with the text.
+        engine's memory grows with the text. `watch_terms` count in the significance of
+        each new version (`IngestResult.significance`).
         """
         resolved = db.resolve_url(url)
         engine = db.open_engine(resolved, create=create)
-        return cls(engine, resolved, max_take_size=max_take_size)
+        return cls(engine, resolved, max_take_size=max_take_size, watch_terms=watch_terms)
 
     def close(self) -> None:
         self._store.close()
@@ -515,8 +527,13 @@ class Archive:
             format=meta.format,
             item_index=item.index,
         )
+        weight = significance(
+            ComparisonValue(*comparison) if comparison else None,
+            first_take=document,
+            watch_terms=self.watch_terms,
+        )
         return IngestResult(
-            source, "added", story.key, number, None, counts, row, after, comparison
+            source, "added", story.key, number, None, counts, row, after, comparison, weight
         )
 
     def _add_lineage(

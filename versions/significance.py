@@ -5,7 +5,8 @@ screen and tests all agree without reading the archive again.  docs/significance
 the weights and the reasons for them; in short, in this order of precedence:
 
 - withdrawn: 100, always first (the desk must pull the story);
-- corrected: 80 to 99, above every plain update (what was published was wrong);
+- corrected: 80 to 99, above every plain update (what was published was wrong), unless
+  only cosmetic edits were made (a typo fixed: 0, like any cosmetic take);
 - a plain update: 0 to 79, the sum of
   - headline changed: 25 (the words every reader sees);
   - flagged edits (figure 20, attribution 15, quote 10), each weighted by how high in the
@@ -92,6 +93,8 @@ def significance(
         score, reasons = _first_take(first_take, watch_terms)
     else:
         score, reasons = _update(comparison, watch_terms)
+    if corrected and score == 0:
+        return Significance(0, ("corrected", "cosmetic only"))  # a typo fixed: nothing to read
     if corrected:
         extra = round(score * (WITHDRAWN_SCORE - 1 - CORRECTED_FLOOR) / UPDATE_CEILING)
         return Significance(CORRECTED_FLOOR + extra, ("corrected", *reasons))

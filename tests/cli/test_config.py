@@ -94,3 +94,57 @@ def test_settings_from_the_file_under_the_environment(
 def test_an_unreadable_config_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(WirediffError, match="cannot read the config file"):
         config.load(tmp_path)  # a directory
+
+
+def test_watch_terms_and_notify_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'watch_terms = ["levee", "evacuat*", "death toll"]\n'
+        "[notify]\nmin_significance = 40\nfollowed_only = true\n",
+        encoding="utf-8",
+    )
+    settings = config.load(path)
+    assert settings.watch_terms == ("levee", "evacuat*", "death toll")
+    assert settings.notify == config.Notify(min_significance=40, followed_only=True)
+    defaults = config.load(tmp_path / "none.toml")
+    assert "evacuat*" in defaults.watch_terms
+    assert defaults.notify == config.Notify(min_significance=1, followed_only=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('watch_terms = "killed"\n', "watch_terms must be a list of strings"),
+        ('watch_terms = ["*"]\n', "watch term '*': it needs a letter or digit"),
+        ("[notify]\nmin_significance = 101\n", "min_significance must be a whole number 0-100"),
+        ('[notify]\nfollowed_only = "yes"\n', "followed_only must be true or false"),
+        ("[notify]\nbell = true\n", "unknown setting notify.bell"),
+        ("notify = 3\n", "notify must be a table"),
+    ],
+)
+def test_bad_watch_settings_are_one_line(tmp_path: Path, text: str, reason: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(WirediffError, match="the config file") as raised:
+        config.load(path)
+    assert reason in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("notify", "score", "followed", "announced"),
+    [
+        (config.Notify(), 0, False, False),  # a REFILE: never
+        (config.Notify(), 0, True, False),
+        (config.Notify(), 1, False, True),
+        (config.Notify(min_significance=40), 39, False, False),
+        (config.Notify(min_significance=40), 40, False, True),
+        (config.Notify(min_significance=40), 5, True, True),  # followed: whatever the score
+        (config.Notify(followed_only=True), 100, False, False),
+        (config.Notify(followed_only=True), 3, True, True),
+    ],
+)
+def test_which_arrivals_are_announced(
+    notify: config.Notify, score: int, followed: bool, announced: bool
+) -> None:
+    assert notify.announces(score, followed=followed) is announced

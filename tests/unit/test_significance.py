@@ -89,6 +89,12 @@ def test_a_correction_outranks_every_plain_update() -> None:
     assert _scored(BASE, everything, corrected=True).score <= 99
 
 
+def test_a_corrected_typo_is_still_only_cosmetic() -> None:
+    typo = _edit("the mayor said", "the mayor sayd")
+    fixed = _scored(typo, BASE, corrected=True)
+    assert fixed == Significance(0, ("corrected", "cosmetic only"))
+
+
 def test_the_same_figure_change_counts_more_in_the_lead() -> None:
     in_lead = _scored(BASE, _edit("on\nThursday,", "on\nThursday, cutting 12 roads,"))
     lower = _scored(BASE, _edit("rose 4 metres", "rose 5 metres"))

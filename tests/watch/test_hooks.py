@@ -1,4 +1,6 @@
-"""`--exec` and `--bell`: the change summary reaches the outside world; a bad hook harms nothing."""
+"""`--exec` and `--bell`: the change summary reaches the outside world; a bad hook harms nothing.
+
+Which arrivals are worth it (followed, significant) is tested in test_significance_notices.py."""
 
 from __future__ import annotations
 
@@ -57,12 +59,16 @@ def test_each_new_version_runs_the_hook_with_its_summary(
     (inbox / "v1.txt").write_text(STORY)
     until(lambda: len(payloads(output)) == 1)
     (inbox / "v2.txt").write_text(TYPO_FIXED)
-    until(lambda: len(payloads(output)) == 2)
+    until(lambda: len(recorder.events("ingested")) == 2)
     (inbox / "v3.txt").write_text(TOLL_CORRECTED)
-    until(lambda: len(payloads(output)) == 3)
+    until(lambda: len(payloads(output)) == 2)
     hooks.close()
 
-    first, typo, toll = payloads(output)
+    first, toll = payloads(output)
+    # the corrected typo is logged, but it is not worth a hook: significance 0
+    typo = recorder.events("ingested")[1]
+    assert (typo["significance"], typo["reasons"]) == (0, ["corrected", "cosmetic only"])
+    assert toll["significance"] >= 80 and toll["reasons"][0] == "corrected"
     assert first["story"] == typo["story"] == toll["story"] == "dam-breach-floods-valley-towns"
     assert first["versions"] == {"old": None, "new": 1, "total": 1}
     assert first["substantive"] is True

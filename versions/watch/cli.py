@@ -1,4 +1,5 @@
-"""`wirediff watch`: hot folders and feeds until Ctrl-C, one JSON event a line on stdout."""
+"""`wirediff watch`: hot folders and feeds until Ctrl-C; on stdout one readable line an event
+on a terminal, one JSON event a line when piped."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from types import FrameType
 
 import click
 
-from versions.config import DEFAULT_MAX_TAKE_SIZE
+from versions import config
+from versions.config import DEFAULT_MAX_TAKE_SIZE, Notify
 from versions.service import Archive
 from versions.watch.events import EventLog
 from versions.watch.feeds import DEFAULT_INTERVAL_S, TIMEOUT_S, FeedWatcher, check_url
@@ -55,7 +57,30 @@ from versions.watch.notice import Reporter
     show_default=True,
     help="Seconds before a hook is killed.",
 )
-@click.option("--bell", is_flag=True, help="Ring the terminal bell for each new version.")
+@click.option(
+    "--bell", is_flag=True, help="Ring the terminal bell for each new version worth it (below)."
+)
+@click.option(
+    "--min-significance",
+    type=click.IntRange(0, 100),
+    metavar="N",
+    help="Ring and run --exec only for versions scoring N or more (0-100, see "
+    "docs/significance.md), or of a story you follow (default: the config file's "
+    "[notify] min_significance, else 1: any version that shows a change).",
+)
+@click.option(
+    "--followed-only/--all-stories",
+    default=None,
+    help="Ring and run --exec only for the stories you follow (wirediff follow STORY); "
+    "default: the config file's [notify] followed_only, else all stories.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    help="text: one readable line an arrival; json: one JSON event a line "
+    "(default: text on a terminal, json when piped).",
+)
 @click.option("--polling", is_flag=True, help="Poll the folders (network shares without events).")
 @click.option(
     "--claim-timeout",
@@ -75,6 +100,9 @@ def watch_command(
     command: str | None,
     exec_timeout: float,
     bell: bool,
+    min_significance: int | None,
+    followed_only: bool | None,
+    output_format: str | None,
     polling: bool,
     claim_timeout: float,
 ) -> None:
@@ -83,18 +111,41 @@ def watch_command(
     A file is taken once it has stopped changing, then moved to DIR/.done/ (or
     DIR/.rejected/ with a .reason file); nothing is deleted. Ctrl-C finishes the
     current file and the queued hooks, then exits; a second Ctrl-C stops at once.
+
+    Each new version is scored for significance (0-100, with the reasons), with the
+    config file's watch_terms, and marked when you (--user) follow its story.
     """
     if not folders and not feeds:
         raise click.UsageError("give at least one DIR or --feed URL")
     for url in feeds:
         check_url(url)
-    db_url = ctx.find_root().params.get("db_url")
-    log = EventLog(sys.stdout)
+    root = ctx.find_root().params
+    db_url = root.get("db_url")
+    settings = config.load()
+    notify = Notify(
+        settings.notify.min_significance if min_significance is None else min_significance,
+        settings.notify.followed_only if followed_only is None else followed_only,
+    )
+    user = root.get("user")
+    editor = config.editor(str(user) if user is not None else None, settings)
+    text = output_format == "text" or (output_format is None and sys.stdout.isatty())
+    log = EventLog(sys.stdout, text=text)
     stop = threading.Event()
-    max_take_size = ctx.find_root().params.get("max_take_size", DEFAULT_MAX_TAKE_SIZE)
-    with Archive.open(str(db_url) if db_url else None, max_take_size=max_take_size) as archive:
+    max_take_size = root.get("max_take_size", DEFAULT_MAX_TAKE_SIZE)
+    with Archive.open(
+        str(db_url) if db_url else None,
+        max_take_size=max_take_size,
+        watch_terms=settings.watch_terms,
+    ) as archive:
         hooks = HookRunner(command, log, timeout=exec_timeout) if command else None
-        report = Reporter(log, hooks=hooks, bell=bell)
+        report = Reporter(
+            log,
+            hooks=hooks,
+            bell=bell,
+            advisory=text,
+            notify=notify,
+            followed=lambda: archive.followed(editor),
+        )
         jobs: list[Callable[[threading.Event], None]] = []
         if folders:
             watcher = FolderWatcher(

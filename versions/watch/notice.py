@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from versions import editorial
+from versions.config import Notify
 from versions.export import advisory_line
 from versions.model import Status
 from versions.service import IngestResult
@@ -12,11 +14,15 @@ from versions.watch.events import EventLog
 from versions.watch.hooks import HookRunner, ring_bell
 
 
-def describe(result: IngestResult, *, advisory: bool = False) -> dict[str, Any]:
+def describe(
+    result: IngestResult, *, advisory: bool = False, followed: bool = False
+) -> dict[str, Any]:
     """The fields of an "ingested" event, from what the ingest returned (nothing read again).
 
     `advisory` adds the advisory line an editor would write for the version
     (from the comparison with its predecessor, so only when someone is listening).
+    `significance` and `reasons` say how much the arrival matters (docs/significance.md);
+    `followed`, whether the editor follows the story.
     """
     row, story = result.stored, result.story_state
     assert row is not None and story is not None
@@ -39,6 +45,9 @@ def describe(result: IngestResult, *, advisory: bool = False) -> dict[str, Any]:
         "tags": {tag: n for tag, n in counts.tags.items() if n} if counts else {},
         "summary": counts.short() if counts else editorial.FIRST_VERSION,
         "substantive": counts is None or counts.substantive,  # a first version is news
+        "significance": result.significance.score if result.significance else None,
+        "reasons": list(result.significance.reasons) if result.significance else [],
+        "followed": followed,
     }
     if advisory:
         line = advisory_line(*result.comparison) if result.comparison else ""
@@ -47,7 +56,12 @@ def describe(result: IngestResult, *, advisory: bool = False) -> dict[str, Any]:
 
 
 class Reporter:
-    """Turns each ingest result into its log line and, for a new version, the notifications."""
+    """Turns each ingest result into its log line and, for a new version worth it
+    (`Notify.announces`), the notifications: the hook and the bell.
+
+    `followed` answers which stories the editor follows, asked afresh for each new version:
+    another process (the TUI, `wirediff follow`) may have changed them meanwhile.
+    """
 
     def __init__(
         self,
@@ -55,17 +69,27 @@ class Reporter:
         *,
         hooks: HookRunner | None = None,
         bell: bool = False,
+        advisory: bool = False,
+        notify: Notify | None = None,
+        followed: Callable[[], frozenset[str]] | None = None,
     ) -> None:
         self._log = log
         self._hooks = hooks
         self._bell = bell
+        self._advisory = advisory or hooks is not None
+        self._notify = notify or Notify()
+        self._followed = followed
 
     def __call__(self, result: IngestResult) -> None:
         if result.status != "added":
             self._log.result(result)
             return
-        fields = describe(result, advisory=self._hooks is not None)
+        followed = self._followed is not None and result.story in self._followed()
+        fields = describe(result, advisory=self._advisory, followed=followed)
         record = self._log.emit("ingested", source=result.source, **fields)
+        score = result.significance.score if result.significance else 1
+        if not self._notify.announces(score, followed=followed):
+            return
         if self._hooks is not None:
             self._hooks.submit(record)
         if self._bell:
