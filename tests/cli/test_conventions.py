@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from versions.cli import _plural
-
 WIREDIFF = Path(sys.executable).parent / "wirediff"
 PERU = Path(__file__).resolve().parents[2] / "samples" / "peru-earthquake"
 KEY = "strong-earthquake-strikes-southern-peru-at-least-12-dead"
@@ -95,12 +93,3 @@ def test_the_shell_completes_story_keys_and_version_numbers(archive: str) -> Non
     assert complete("log str") == [KEY]
     assert complete("log zz") == []
     assert complete(f"diff {KEY} ") == ["1", "2", "3", "4"]
-
-
-def test_plurals() -> None:
-    assert [_plural(n, "story", "stories") for n in (0, 1, 2)] == [
-        "0 stories",
-        "1 story",
-        "2 stories",
-    ]
-    assert _plural(1, "change") == "1 change"
