@@ -952,6 +952,28 @@ class Archive:
         with self._store.reading() as reader:
             return reader.latest_version_id()
 
+    def significance(
+        self, rows: Iterable[VersionRow], *, watch_terms: Sequence[str] | None = None
+    ) -> dict[int, Significance]:
+        """How much each stored version matters against the one before it, by version id
+        (docs/significance.md); with the archive's watch terms unless given. Costs a
+        comparison per version: call it off the UI thread, and keep what it returns (a
+        version's score changes only if an older take lands before it)."""
+        terms = self.watch_terms if watch_terms is None else watch_terms
+        scores: dict[int, Significance] = {}
+        with self._store.reading() as reader:
+            for row in rows:
+                story = _find_story(reader, row.story_key)
+                if row.number == 1:
+                    (first,) = reader.documents([row.id])
+                    scores[row.id] = significance(None, first_take=first, watch_terms=terms)
+                    continue
+                previous = _find_version(reader, story, row.number - 1)
+                old, new = reader.documents([previous.id, row.id])
+                pair = ComparisonValue(_changelog(story, previous, row, old, new), old, new)
+                scores[row.id] = significance(pair, watch_terms=terms)
+        return scores
+
 
 def _find_story(reader: Reader, key_or_prefix: str) -> StoryState:
     story = reader.story_by_key(key_or_prefix)
