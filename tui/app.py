@@ -24,6 +24,7 @@ from tui.messages import (
     OpenGrid,
     OpenSearch,
     OpenSearchHit,
+    OpenSentenceHistory,
     OpenStory,
     OpenVersionText,
     VersionsArrived,
@@ -32,6 +33,7 @@ from tui.screens.base import WirediffScreen, WorkFailed
 from tui.screens.diff import DiffScreen
 from tui.screens.grid import GridScreen
 from tui.screens.help import HelpScreen
+from tui.screens.history import SentenceHistoryScreen
 from tui.screens.search import SearchScreen
 from tui.screens.stories import StoriesScreen
 from tui.screens.story import StoryScreen
@@ -177,7 +179,16 @@ class WirediffApp(App[None]):
         )
 
     def on_open_version_text(self, message: OpenVersionText) -> None:
-        self.push_screen(VersionTextScreen(self.workspace, message.story_key, message.number))
+        self.push_screen(
+            VersionTextScreen(
+                self.workspace, message.story_key, message.number, provenance=message.provenance
+            )
+        )
+
+    def on_open_sentence_history(self, message: OpenSentenceHistory) -> None:
+        self.push_screen(
+            SentenceHistoryScreen(self.workspace, message.story_key, message.number, message.index)
+        )
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

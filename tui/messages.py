@@ -46,12 +46,24 @@ class OpenSearchHit(Message):
 
 
 class OpenVersionText(Message):
-    """Read one version's full text as filed: parsed, or the bytes as received."""
+    """Read one version's full text as filed: parsed, or the bytes as received; with
+    `provenance`, each sentence beside the take that brought it in."""
 
-    def __init__(self, story_key: str, number: int) -> None:
+    def __init__(self, story_key: str, number: int, *, provenance: bool = False) -> None:
         super().__init__()
         self.story_key = story_key
         self.number = number
+        self.provenance = provenance
+
+
+class OpenSentenceHistory(Message):
+    """Every take that did something to sentence `index` of version `number`."""
+
+    def __init__(self, story_key: str, number: int, index: int) -> None:
+        super().__init__()
+        self.story_key = story_key
+        self.number = number
+        self.index = index
 
 
 class OpenGrid(Message):

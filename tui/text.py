@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from versions.editorial import COUNT_ORDER, FLAGGED, KIND_SIGN, visible
+from versions.lineage import CELL_SIGNS, CellState, Event
 from versions.model import Change, ChangeKind, Tag
 
 if TYPE_CHECKING:
@@ -35,6 +36,18 @@ _KIND_STYLE: dict[ChangeKind, str] = {
 KIND_BADGE: dict[ChangeKind, tuple[str, str]] = {
     kind: (f"{KIND_SIGN[kind]} {kind}", _KIND_STYLE[kind]) for kind in COUNT_ORDER
 }
+# What a take did to a sentence's line, as its history shows it: the core's signs.
+EVENT_BADGE: dict[Event, tuple[str, str]] = {
+    Event.BEGAN: (f"{KIND_SIGN[ChangeKind.ADDED]} came in", _KIND_STYLE[ChangeKind.ADDED]),
+    Event.CHANGED: (f"{KIND_SIGN[ChangeKind.CHANGED]} changed", _KIND_STYLE[ChangeKind.CHANGED]),
+    Event.MOVED: (f"{KIND_SIGN[ChangeKind.MOVED]} moved", _KIND_STYLE[ChangeKind.MOVED]),
+    Event.SPLIT: (f"{KIND_SIGN[ChangeKind.SPLIT]} split", _KIND_STYLE[ChangeKind.SPLIT]),
+    Event.MERGED: (f"{KIND_SIGN[ChangeKind.MERGED]} merged", _KIND_STYLE[ChangeKind.MERGED]),
+    Event.REMOVED: (f"{KIND_SIGN[ChangeKind.REMOVED]} removed", _KIND_STYLE[ChangeKind.REMOVED]),
+    Event.RESTORED: (f"{CELL_SIGNS[CellState.RESTORED]} restored", "bold white on purple"),
+}
+# The provenance gutter, oldest take to newest: cool and dim to warm and bright.
+AGE_STYLES = ("#78909c", "#5c9bd1", "#26a69a", "#9ccc65", "#ffca28", "#ff7043")
 TAG_BADGE: dict[Tag, tuple[str, str]] = {
     Tag.ATTRIBUTION: ("ATTR", "bold white on magenta"),
     Tag.QUOTE: ("QUOTE", "bold white on blue"),
@@ -96,8 +109,14 @@ def inline_spans(change: Change, *, side: str = "both") -> Text:
     """Word-level marks from `Change.inline`: side 'old', 'new' or 'both' (inline mode)."""
     if not change.inline:
         return plain(" ".join(change.old if side == "old" else change.new))
+    return word_marks(change.inline, side=side)
+
+
+def word_marks(inline: tuple[tuple[int, str], ...], *, side: str = "both") -> Text:
+    """A word diff as text: inserted words marked, deleted ones struck through (`side`
+    'old' or 'new' keeps one side only)."""
     result = Text()
-    for op, fragment in change.inline:
+    for op, fragment in inline:
         if op == 0:
             result.append_text(plain(fragment))
         elif op < 0 and side in ("old", "both"):
@@ -105,6 +124,14 @@ def inline_spans(change: Change, *, side: str = "both") -> Text:
         elif op > 0 and side in ("new", "both"):
             result.append_text(plain(fragment, INSERTED))
     return result
+
+
+def age_style(take: int, latest: int) -> str:
+    """The gutter colour of a sentence that came in with `take`, in a story of `latest` takes."""
+    if latest <= 1:
+        return f"bold {AGE_STYLES[-1]}"
+    step = round((take - 1) / (latest - 1) * (len(AGE_STYLES) - 1))
+    return f"bold {AGE_STYLES[step]}"
 
 
 def aware(moment: datetime) -> datetime:

@@ -12,7 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from versions.editorial import Numbering
-from versions.lineage import Cell, Lineage, Origin, TakeLineage, paragraph_cells
+from versions.lineage import (
+    Cell,
+    Event,
+    Lineage,
+    Origin,
+    Step,
+    TakeLineage,
+    line_history,
+    paragraph_cells,
+)
 from versions.model import ChangeLog, Document, ParagraphKind, Section, Sentence
 
 
@@ -177,6 +186,41 @@ def blame(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SentenceHistory:
+    """One sentence's line through a story: every take that did something to it."""
+
+    story_key: str
+    story_title: str
+    number: int  # the take the sentence was picked in
+    index: int
+    steps: tuple[Step, ...]
+    takes: Mapping[int, Take]
+
+    @property
+    def removed_in(self) -> int | None:
+        """The take that removed the line for good, if one did."""
+        last = self.steps[-1]
+        return last.take if last.event is Event.REMOVED else None
+
+    def step_in(self, number: int) -> Step | None:
+        return next((step for step in self.steps if step.take == number), None)
+
+
+def sentence_history(
+    story_key: str,
+    story_title: str,
+    takes: Mapping[int, Take],
+    lineage: Sequence[TakeLineage],
+    documents: Sequence[Document],
+    number: int,
+    index: int,
+) -> SentenceHistory:
+    """The history of sentence `index` of take `number` (`lineage[k]`, `documents[k]`: take k+1)."""
+    steps = line_history(lineage, documents, number, index)
+    return SentenceHistory(story_key, story_title, number, index, steps, takes)
+
+
 @dataclass(frozen=True)
 class Provenance:
     """The lineage of the versions an export covers, for its grid and provenance section."""
@@ -226,4 +270,15 @@ class Provenance:
         ]
 
 
-__all__ = ["Blame", "BlameLine", "Origin", "Provenance", "RemovedLine", "Take", "blame", "places"]
+__all__ = [
+    "Blame",
+    "BlameLine",
+    "Origin",
+    "Provenance",
+    "RemovedLine",
+    "SentenceHistory",
+    "Take",
+    "blame",
+    "places",
+    "sentence_history",
+]

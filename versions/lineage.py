@@ -21,10 +21,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
-from versions.align import Link, LinkKind, align, dice, same_as_written
+from versions.align import Link, LinkKind, align, dice, same_as_written, word_diff
+from versions.classify import classify
 from versions.editorial import KIND_SIGN
-from versions.model import ChangeKind, Document
+from versions.model import ChangeKind, Document, Tag
 from versions.normalise import normalise, word_tokens
 
 RESTORE_THRESHOLD = 0.8  # Dice on words: "nearly the same" sentence coming back
@@ -294,6 +296,161 @@ def reverts(content_keys: Sequence[str]) -> dict[int, int]:
             result[number] = seen
         last_seen[key] = number
     return result
+
+
+class Event(StrEnum):
+    """What a take did to a sentence's line, as the line's history lists it."""
+
+    BEGAN = "began"
+    CHANGED = "changed"
+    MOVED = "moved"
+    SPLIT = "split"
+    MERGED = "merged"
+    REMOVED = "removed"
+    RESTORED = "restored"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One take that did something to a line: its form there, marked against the form before.
+
+    `indices` are its sentences in `take`; for a removal, in the take before it (the
+    last that carried it), and `text` is the form it was removed in.
+    """
+
+    take: int
+    event: Event
+    text: str
+    indices: tuple[int, ...]
+    inline: tuple[tuple[int, str], ...] = ()  # word marks against the previous form
+    moved: bool = False  # moved in this take as well
+    tags: tuple[Tag, ...] = ()  # what the edit touched (attribution, quote, number…), as in a diff
+
+    @property
+    def edited(self) -> bool:
+        return bool(self.inline)
+
+
+Life = tuple[int, frozenset[int]]  # a take and the line's sentences in it
+
+
+def line_history(
+    takes: Sequence[TakeLineage], documents: Sequence[Document], number: int, index: int
+) -> tuple[Step, ...]:
+    """Every take that did something to the line of sentence `index` of take `number`,
+    oldest first: where it began, each change (with word marks), move, split, merge,
+    removal and restoration. `takes[k]` and `documents[k]` are take k+1.
+
+    Walks the stored ancestors back to the take the line began in, and the sentences
+    that name it as a parent forward; a removed line is followed into the later take
+    that restored it, as blame links it.
+    """
+    lives = _earlier(takes, number, frozenset({index}))
+    later, removed_in = _later(takes, number, frozenset({index}))
+    lives += later
+
+    def text(life: Life) -> str:
+        take, group = life
+        return " ".join(documents[take - 1].sentences[j].text for j in sorted(group))
+
+    began = lives[0]
+    steps = [Step(began[0], Event.BEGAN, text(began), tuple(sorted(began[1])))]
+    for before, life in pairwise(lives):
+        take, group = life
+        old_text, new_text = text(before), text(life)
+        edited = not same_as_written(old_text, new_text)
+        inline = tuple(word_diff(old_text, new_text)) if edited else ()
+        tags = classify(ChangeKind.CHANGED, old_text, new_text, inline)
+        indices = tuple(sorted(group))
+        if take != before[0] + 1:  # gone for a while: removed, then restored here
+            steps.append(Step(before[0] + 1, Event.REMOVED, old_text, tuple(sorted(before[1]))))
+            steps.append(Step(take, Event.RESTORED, new_text, indices, inline, tags=tags))
+            continue
+        lineages = [takes[take - 1].sentences[j] for j in group]
+        origins = {lineage.origin for lineage in lineages}
+        moved = any(take in lineage.moves for lineage in lineages)
+        if Origin.SPLIT in origins:
+            event = Event.SPLIT
+        elif Origin.MERGED in origins:
+            event = Event.MERGED
+        elif edited:
+            event = Event.CHANGED
+        elif moved:
+            event = Event.MOVED
+        else:
+            continue  # carried as it was
+        steps.append(
+            Step(take, event, new_text, indices, inline, moved and event is not Event.MOVED, tags)
+        )
+    if removed_in is not None:
+        last = lives[-1]
+        steps.append(Step(removed_in, Event.REMOVED, text(last), tuple(sorted(last[1]))))
+    return tuple(steps)
+
+
+def _earlier(takes: Sequence[TakeLineage], number: int, group: frozenset[int]) -> list[Life]:
+    """The line's sentences in each take from the one it began in to `number`."""
+    lives: list[Life] = [(number, group)]
+    while True:
+        take, group = lives[-1]
+        lineages = [takes[take - 1].sentences[j] for j in group]
+        parents = frozenset(
+            parent
+            for lineage in lineages
+            if lineage.origin not in (Origin.ADDED, Origin.RESTORED)
+            for parent in lineage.parents
+        )
+        restored = [lineage.restored for lineage in lineages if lineage.origin is Origin.RESTORED]
+        if parents and take > 1:
+            lives.append((take - 1, parents))
+        elif restored and restored[0] is not None:
+            lives.append((restored[0].take, frozenset({restored[0].index})))
+        else:
+            break
+    lives.reverse()
+    return lives
+
+
+def _later(
+    takes: Sequence[TakeLineage], number: int, group: frozenset[int]
+) -> tuple[list[Life], int | None]:
+    """The line's sentences in each take after `number`, and the take that removed it for
+    good (None while the last take carries it)."""
+    lives: list[Life] = []
+    take = number
+    while take < len(takes):
+        following = frozenset(
+            j
+            for j, lineage in enumerate(takes[take].sentences)
+            if lineage.origin not in (Origin.ADDED, Origin.RESTORED)
+            and not group.isdisjoint(lineage.parents)
+        )
+        if following:
+            take, group = take + 1, following
+            lives.append((take, group))
+            continue
+        back = _restored_after(takes, take, group)
+        if back is None:
+            return lives, take + 1
+        take, group = back
+        lives.append(back)
+    return lives, None
+
+
+def _restored_after(takes: Sequence[TakeLineage], last: int, group: frozenset[int]) -> Life | None:
+    """The first take after `last` + 1 that restored sentences of `group` (of take `last`)."""
+    for take in range(last + 2, len(takes) + 1):
+        back = frozenset(
+            j
+            for j, lineage in enumerate(takes[take - 1].sentences)
+            if lineage.origin is Origin.RESTORED
+            and lineage.restored is not None
+            and lineage.restored.take == last
+            and lineage.restored.index in group
+        )
+        if back:
+            return take, back
+    return None
 
 
 class CellState(StrEnum):

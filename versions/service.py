@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from versions import intake, placement, story_match
 from versions.align import Link, LinkKind, align
-from versions.blame import Blame, Provenance, Take, blame
+from versions.blame import Blame, Provenance, SentenceHistory, Take, blame, sentence_history
 from versions.compare import compare as compare_documents
 from versions.comparison import Comparison as ComparisonValue
 from versions.config import DEFAULT_MAX_TAKE_SIZE
@@ -834,6 +834,35 @@ class Archive:
             removed=removed,
             reverts_to=reverts([row.content_hash for row in rows]).get(number),
         )
+
+    def sentence_history(self, story_key: str, number: int, index: int) -> SentenceHistory:
+        """Every take that did something to sentence `index` of version `number`: where its
+        line began, each change, move, removal and restoration. Read from stored lineage."""
+        with self._store.reading() as reader:
+            story = _find_story(reader, story_key)
+            rows = reader.takes(story.id)
+            if not 1 <= number <= len(rows):
+                raise _no_version(story, number)
+            lineage = reader.takes_lineage([(row.id, row.number) for row in rows])
+            documents = reader.documents([row.id for row in rows])
+        if not 0 <= index < len(documents[number - 1].sentences):
+            raise UnknownVersion(f"v{number} of {story.key} has no sentence {index}")
+        takes = {row.number: Take(row.number, row.label, row.created_at) for row in rows}
+        return sentence_history(
+            story.key,
+            story.title,
+            takes,
+            [lineage[row.number] for row in rows],
+            documents,
+            number,
+            index,
+        )
+
+    def reverts(self, story_key: str) -> dict[int, int]:
+        """Versions whose text returns to an earlier version's: {version: the one it returns to}."""
+        with self._store.reading() as reader:
+            rows = reader.takes(_find_story(reader, story_key).id)
+        return reverts([row.content_hash for row in rows])
 
     def story_grid(self, story_key: str) -> list[GridRow]:
         """The story take by take: each version with what happened to each of its paragraphs

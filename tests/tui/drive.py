@@ -10,9 +10,10 @@ import io
 from typing import Any
 
 from rich.console import Console
+from rich.table import Table
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from tui.app import WirediffApp
 
@@ -73,3 +74,24 @@ async def open_seed_diff(pilot: Pilot[Any], old: int, new: int) -> None:
     """The seed story's timeline, A on `old`, B on `new`, then d."""
     await open_story(pilot, "missiles")
     await press(pilot, "home", *["down"] * (old - 1), "a", "home", *["down"] * (new - 1), "b", "d")
+
+
+def highlighted_row(app: WirediffApp, list_id: str) -> list[Text]:
+    """The cells of the highlighted option's grid (provenance gutter, history): gutter
+    columns, then the words."""
+    option = app.screen.query_one(list_id, OptionList).highlighted_option
+    assert option is not None and isinstance(option.prompt, Table)
+    cells = [column._cells[0] for column in option.prompt.columns]
+    assert all(isinstance(cell, Text) for cell in cells)
+    return cells  # type: ignore[return-value]
+
+
+async def to_sentence(pilot: Pilot[Any], words: str) -> None:
+    """Down the provenance gutter to the sentence holding `words`."""
+    app = pilot.app
+    assert isinstance(app, WirediffApp)
+    for _ in range(80):
+        if words in highlighted_row(app, "#provenance")[-1].plain:
+            return
+        await press(pilot, "down")
+    raise AssertionError(f"no sentence with {words!r}")

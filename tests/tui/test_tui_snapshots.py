@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.drive import open_seed_diff, open_story, press, settle
+from tests.tui.drive import open_seed_diff, open_story, press, settle, to_sentence
 from tests.tui.sample_archive import NOW
 from tui.app import WirediffApp
 from versions.service import Archive
@@ -95,3 +95,27 @@ class TestGrid:
             await press(pilot, "g", "up", "up", "up", *["right"] * 13)
 
         assert snap_compare(make_app(archive), terminal_size=(120, 30), run_before=grid)
+
+
+class TestProvenance:
+    """The seed story's Dnipro sentence: in the gutter (came in with v3, last changed in
+    v6), then its history (v3 as it came in, v6 with "senior" marked inserted, ATTR)."""
+
+    def test_gutter(self, snap_compare: Any, archive: Archive) -> None:
+        async def gutter(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await open_story(pilot, "missiles")
+            await press(pilot, "p")
+            await to_sentence(pilot, "Dnipro")
+
+        assert snap_compare(make_app(archive), terminal_size=(120, 40), run_before=gutter)
+
+    def test_history(self, snap_compare: Any, archive: Archive) -> None:
+        async def history(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await open_story(pilot, "missiles")
+            await press(pilot, "p")
+            await to_sentence(pilot, "Dnipro")
+            await press(pilot, "enter")
+
+        assert snap_compare(make_app(archive), terminal_size=(100, 24), run_before=history)

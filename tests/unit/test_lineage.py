@@ -11,7 +11,9 @@ from versions.blame import Take, blame
 from versions.export.blame import render_json, render_text
 from versions.lineage import (
     CellState,
+    Event,
     Origin,
+    line_history,
     links_of,
     next_take,
     paragraph_cells,
@@ -263,3 +265,57 @@ def test_blame_lists_what_the_take_removed() -> None:
     )
     assert "Removed in v2:\n  v1" in render_text(view)
     assert json.loads(render_json(view))["removed"][0]["text"] == PENTAGON
+
+
+def _events(documents: list[Document], number: int, index: int) -> list[tuple[int, Event]]:
+    return [
+        (step.take, step.event) for step in line_history(trace(documents), documents, number, index)
+    ]
+
+
+def test_history_of_the_seed_dnipro_sentence_began_in_v3_attribution_changed_in_v6() -> None:
+    documents = sample_story()
+    (index,) = [s.index for s in documents[-1].sentences if "Dnipro" in s.text]
+    steps = line_history(trace(documents), documents, 6, index)
+    assert [(step.take, step.event) for step in steps] == [(3, Event.BEGAN), (6, Event.CHANGED)]
+    assert steps[0].text.startswith("A U.S. official said") and not steps[0].inline
+    assert (1, "senior ") in steps[1].inline  # the word the attribution gained, marked inserted
+    assert "".join(text for op, text in steps[1].inline if op >= 0) == steps[1].text
+    # picked in v3, the same line: its later life is found forward
+    (early,) = [s.index for s in documents[2].sentences if "Dnipro" in s.text]
+    assert line_history(trace(documents), documents, 3, early) == steps
+
+
+def test_history_names_the_take_that_removed_a_line_and_the_one_that_restored_it() -> None:
+    documents = [
+        story([KURSK], [PENTAGON]),
+        story([KURSK], [PENTAGON], [TALKS]),
+        story([KURSK], [TALKS]),  # v3 removes the Pentagon line
+        story([KURSK], [TALKS, DNIPRO]),
+        story([KURSK], [PENTAGON.replace("Thursday", "Friday")], [TALKS, DNIPRO]),  # v5 restores
+    ]
+    expected = [(1, Event.BEGAN), (3, Event.REMOVED), (5, Event.RESTORED)]
+    assert _events(documents, 5, 1) == expected
+    assert _events(documents, 1, 1) == expected  # from its first life too
+    restored = line_history(trace(documents), documents, 5, 1)[-1]
+    assert (-1, "Thursday") in restored.inline and (1, "Friday") in restored.inline
+    assert _events(documents[:4], 2, 1) == [(1, Event.BEGAN), (3, Event.REMOVED)]
+
+
+def test_history_of_a_line_moved_then_edited_then_split() -> None:
+    whole = "Biden relented on Tuesday, and Ukraine fired U.S. missiles at a depot inside Russia."
+    documents = [
+        story([KURSK], [whole]),
+        story([whole], [KURSK]),  # moved up
+        story([whole.replace("Tuesday", "Monday")], [KURSK]),
+        story(
+            ["Biden relented on Monday.", "Ukraine fired U.S. missiles at a depot inside Russia."],
+            [KURSK],
+        ),
+    ]
+    assert _events(documents, 4, 1) == [
+        (1, Event.BEGAN),
+        (2, Event.MOVED),
+        (3, Event.CHANGED),
+        (4, Event.SPLIT),
+    ]

@@ -70,6 +70,7 @@ class StoryScreen(WirediffScreen):
         Binding("b", "mark('B')", "Mark B (new)", id="story.mark_b"),
         Binding("d", "diff_marked", "Diff A→B", id="story.diff_marked"),
         Binding("v", "full_text", "Full text", id="story.full_text"),
+        Binding("p", "provenance", "Provenance", show=False, id="story.provenance"),
         Binding("g", "grid", "Take by take", id="story.grid"),
         Binding("y", "copy_advisory", "Copy advisory", show=False, id="story.copy_advisory"),
         Binding("question_mark", "app.help", "Help", id="story.help"),
@@ -196,7 +197,7 @@ class StoryScreen(WirediffScreen):
         hint.append(f"v{self.mark_a}" if self.mark_a else "–", "bold")
         hint.append(" B=")
         hint.append(f"v{self.mark_b}" if self.mark_b else "–", "bold")
-        hint.append(" · a/b: mark · d: diff A→B · enter: vs previous · v: full text")
+        hint.append(" · a/b: mark · d: diff A→B · ⏎: vs previous · v: text · p: provenance")
         self.query_one("#story-hint", Static).update(hint)
 
     def highlighted(self) -> int | None:
@@ -250,6 +251,12 @@ class StoryScreen(WirediffScreen):
         number = self.highlighted()
         if number is not None:
             self.post_message(OpenVersionText(self.story_key, number))
+
+    def action_provenance(self) -> None:
+        """The highlighted version's text, each sentence beside the take that brought it in."""
+        number = self.highlighted()
+        if number is not None:
+            self.post_message(OpenVersionText(self.story_key, number, provenance=True))
 
     def action_grid(self) -> None:
         self.post_message(OpenGrid(self.story_key))
