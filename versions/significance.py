@@ -254,42 +254,71 @@ def _paragraph_counts(changes: list[Change], numbering: Numbering) -> list[str]:
 def _terms_found(
     terms: Sequence[str], new: Sequence[str], old: Sequence[str]
 ) -> list[tuple[str, bool]]:
-    """Watch terms whose count differs between the old and new sentences: (the word as the
-    text has it, True when added), one per term, in the terms' order."""
+    """Watch terms whose count differs between the old and new sentences: (the words as
+    matched, lower case; True when added), one per term, in the terms' order."""
     if not terms:
         return []
-    pattern = watch_pattern(tuple(terms))
-    new_matches = _matches(pattern, "\n".join(new))
-    old_matches = _matches(pattern, "\n".join(old))
+    matcher = WatchTerms.of(tuple(terms))
+    new_matches = matcher.find("\n".join(new))
+    old_matches = matcher.find("\n".join(old))
     found = []
-    for group in sorted(new_matches.keys() | old_matches.keys(), key=lambda g: int(g[1:])):
-        difference = len(new_matches.get(group, ())) - len(old_matches.get(group, ()))
+    for term in sorted(new_matches.keys() | old_matches.keys()):
+        difference = len(new_matches.get(term, ())) - len(old_matches.get(term, ()))
         if difference:
-            words = new_matches[group] if difference > 0 else old_matches[group]
+            words = new_matches[term] if difference > 0 else old_matches[term]
             found.append((words[0], difference > 0))
     return found
 
 
-def _matches(pattern: re.Pattern[str], text: str) -> dict[str, list[str]]:
-    """The words each term matched, by the term's group name."""
-    matched: dict[str, list[str]] = {}
-    for match in pattern.finditer(text):
-        assert match.lastgroup is not None
-        matched.setdefault(match.lastgroup, []).append(match.group().lower())
-    return matched
+_WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=16)
-def watch_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for all terms, a named group each: whole words, case-blind, `*` as any
-    ending, spaces as any run of white space ("death toll")."""
-    groups = []
-    for number, term in enumerate(terms):
-        stem = term.strip().rstrip("*")
-        body = r"\s+".join(re.escape(word) for word in stem.split())
-        ending = r"\w*" if term.strip().endswith("*") else ""
-        groups.append(rf"(?P<t{number}>\b{body}{ending}\b)")
-    return re.compile("|".join(groups), re.IGNORECASE)
+@dataclass(frozen=True)
+class WatchTerms:
+    """Watch terms ready to match: whole words, case-blind; a trailing `*` matches any
+    ending, a space any run of non-word characters ("death toll").
+
+    One regex for all terms, without a group per term and behind a lookahead on their
+    first letters, so the engine skips most positions at once; a match is mapped back to
+    its term afterwards. Scoring must stay small beside the comparison it follows.
+    """
+
+    pattern: re.Pattern[str]
+    exact: dict[str, int]  # the words of a whole-word term → its position in the list
+    prefixes: tuple[tuple[str, int], ...]  # the words of a `*` term, without the `*`
+
+    @classmethod
+    @lru_cache(maxsize=16)
+    def of(cls, terms: tuple[str, ...]) -> WatchTerms:
+        exact: dict[str, int] = {}
+        prefixes: list[tuple[str, int]] = []
+        alternatives = []
+        for number, term in enumerate(terms):
+            words = _WORD.findall(term.lower())
+            if not words:
+                continue
+            body = r"\W+".join(re.escape(word) for word in words)
+            if term.strip().endswith("*"):
+                prefixes.append((" ".join(words), number))
+                alternatives.append(body + r"\w*")
+            else:
+                exact.setdefault(" ".join(words), number)
+                alternatives.append(body + r"\b")
+        firsts = "".join(sorted({re.escape(a[0]) for a in alternatives}))
+        joined = "|".join(sorted(alternatives, key=len, reverse=True))
+        pattern = rf"\b(?=[{firsts}])(?:{joined})" if alternatives else r"(?!)"
+        return cls(re.compile(pattern), exact, tuple(prefixes))
+
+    def find(self, text: str) -> dict[int, list[str]]:
+        """The words each term matched in `text`, by the term's position in the list."""
+        matched: dict[int, list[str]] = {}
+        for match in self.pattern.finditer(text.lower()):
+            words = " ".join(_WORD.findall(match.group()))
+            number = self.exact.get(words)
+            if number is None:
+                number = next(n for stem, n in self.prefixes if words.startswith(stem))
+            matched.setdefault(number, []).append(words)
+        return dict(sorted(matched.items()))
 
 
 def check_watch_term(term: str) -> str | None:

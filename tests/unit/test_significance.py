@@ -14,9 +14,9 @@ from versions.readers import parse
 from versions.significance import (
     CORRECTED_FLOOR,
     Significance,
+    WatchTerms,
     check_watch_term,
     significance,
-    watch_pattern,
 )
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -167,14 +167,18 @@ def test_a_comparison_without_documents_still_scores() -> None:
 @pytest.mark.parametrize(
     ("terms", "text", "matched"),
     [
-        (("evacuat*",), "Thousands were EVACUATED", ["EVACUATED"]),
-        (("dead",), "the deadline passed", []),
-        (("death toll",), "the death\ntoll rose", ["death\ntoll"]),
-        (("kill*", "dead"), "killing; dead", ["killing", "dead"]),
+        (("evacuat*",), "Thousands were EVACUATED", {0: ["evacuated"]}),
+        (("dead",), "the deadline passed", {}),
+        (("death toll",), "the death\ntoll rose; death tolls", {0: ["death toll"]}),
+        (("kill*", "dead"), "killing; dead, killed", {0: ["killing", "killed"], 1: ["dead"]}),
+        (("state of emerg*",), "a State of Emergency", {0: ["state of emergency"]}),
+        (("nuclear",), "a nuclear-armed power", {0: ["nuclear"]}),
     ],
 )
-def test_watch_pattern(terms: tuple[str, ...], text: str, matched: list[str]) -> None:
-    assert [m.group() for m in watch_pattern(terms).finditer(text)] == matched
+def test_watch_terms_match_whole_words(
+    terms: tuple[str, ...], text: str, matched: dict[int, list[str]]
+) -> None:
+    assert WatchTerms.of(terms).find(text) == matched
 
 
 def test_unusable_watch_terms_are_refused_with_a_reason() -> None:
