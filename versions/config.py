@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from versions.editorial import DEFAULT_WATCH_TERMS
+from versions.editorial import DEFAULT_WATCH_TERMS, check_watch_term
 from versions.errors import WirediffError
 
 CONFIG_ENV = "WIREDIFF_CONFIG"
@@ -144,8 +144,6 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _watch_terms(path: Path, value: object) -> tuple[str, ...]:
-    from versions.significance import check_watch_term
-
     if not isinstance(value, list) or not all(isinstance(term, str) for term in value):
         raise WirediffError(f"the config file {path}: watch_terms must be a list of strings")
     for term in value:

@@ -112,6 +112,17 @@ DEFAULT_WATCH_TERMS: tuple[str, ...] = (
     "nuclear",
 )
 
+
+def check_watch_term(term: str) -> str | None:
+    """Why a watch term cannot be used, or None: it needs a letter or digit before any `*`."""
+    stem = term.strip().rstrip("*")
+    if not re.search(r"\w", stem):
+        return "it needs a letter or digit"
+    if "*" in stem:
+        return "`*` may only end it"
+    return None
+
+
 # Story text must never drive a terminal or a viewer: C0 controls and DEL (ESC of an ANSI
 # sequence, BEL, CR…) show as their Unicode pictures (␛, ␇, ␍, ␡); C1 controls (CSI…),
 # which have none, as U+FFFD.

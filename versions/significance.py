@@ -319,13 +319,3 @@ class WatchTerms:
                 number = next(n for stem, n in self.prefixes if words.startswith(stem))
             matched.setdefault(number, []).append(words)
         return dict(sorted(matched.items()))
-
-
-def check_watch_term(term: str) -> str | None:
-    """Why a watch term cannot be used, or None: it needs a letter or digit before any `*`."""
-    stem = term.strip().rstrip("*")
-    if not re.search(r"\w", stem):
-        return "it needs a letter or digit"
-    if "*" in stem:
-        return "`*` may only end it"
-    return None

@@ -9,13 +9,13 @@ import pytest
 
 from versions.compare import compare
 from versions.comparison import Comparison
+from versions.editorial import check_watch_term
 from versions.model import ChangeLog, Document
 from versions.readers import parse
 from versions.significance import (
     CORRECTED_FLOOR,
     Significance,
     WatchTerms,
-    check_watch_term,
     significance,
 )
 
