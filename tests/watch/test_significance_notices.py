@@ -13,6 +13,7 @@ from watch_stories import Recorder
 
 from versions.config import Notify
 from versions.service import Archive
+from versions.watch import notice
 from versions.watch.events import EventLog, text_line
 from versions.watch.hooks import HookRunner
 from versions.watch.notice import Reporter
@@ -21,6 +22,12 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 BIDEN = sorted((SAMPLES / "biden-ukraine-missiles").glob("*.txt"))
 CORVANE = sorted((SAMPLES / "corvane-trial-withdrawn").glob("*.txt"))
 EDITOR = "ana"
+
+
+@pytest.fixture(autouse=True)
+def follows_read_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests follow a story between two takes a few milliseconds apart."""
+    monkeypatch.setattr(notice, "FOLLOWS_FRESH_S", 0.0)
 
 
 def _ingest(archive: Archive, report: Reporter, *paths: Path) -> None:
@@ -145,3 +152,17 @@ def test_routine_events_stay_out_of_the_terminal_but_errors_do_not() -> None:
     assert text_line({"time": time, "event": "feed_checked", "url": "http://x"}) is None
     rejected = text_line({"time": time, "event": "rejected", "source": "a.txt", "reason": "empty"})
     assert rejected is not None and rejected.endswith("  rejected  a.txt: empty")
+
+
+def test_follows_are_read_at_most_once_a_second_in_a_burst(
+    archive: Archive, recorder: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notice, "FOLLOWS_FRESH_S", 60.0)
+    asked = []
+
+    def followed() -> frozenset[str]:
+        asked.append(1)
+        return archive.followed(EDITOR)
+
+    _ingest(archive, Reporter(recorder.log, followed=followed), *BIDEN)
+    assert len(asked) == 1

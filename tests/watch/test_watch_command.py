@@ -105,7 +105,7 @@ def test_on_a_terminal_one_readable_line_an_arrival(sqlite_url: str, tmp_path: P
         process.communicate(timeout=60)
         os.close(leader)
     lines = output.decode().splitlines()
-    assert lines[0].endswith(f"watching  folders={json.dumps([str(inbox)])}  notifier=watchfiles")
+    assert lines[0].endswith(f"watching  folders={inbox}  notifier=watchfiles")
     assert lines[1][8:] == (
         "   42   Biden lets Ukraine use U.S. missiles to strike deep inside Russia - source"
         " — v1 — new story, watch term: nuclear"

@@ -103,4 +103,6 @@ def _arrival(record: dict[str, Any]) -> str:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(_shown(item) for item in value)
     return visible(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -55,12 +56,16 @@ def describe(
     return fields
 
 
+FOLLOWS_FRESH_S = 1.0
+
+
 class Reporter:
     """Turns each ingest result into its log line and, for a new version worth it
     (`Notify.announces`), the notifications: the hook and the bell.
 
-    `followed` answers which stories the editor follows, asked afresh for each new version:
-    another process (the TUI, `wirediff follow`) may have changed them meanwhile.
+    `followed` answers which stories the editor follows; another process (the TUI,
+    `wirediff follow`) may change them, so the answer is kept for `FOLLOWS_FRESH_S` only:
+    a burst of takes costs one query a second, a new follow counts within a second.
     """
 
     def __init__(
@@ -79,12 +84,13 @@ class Reporter:
         self._advisory = advisory or hooks is not None
         self._notify = notify or Notify()
         self._followed = followed
+        self._follows: tuple[float, frozenset[str]] | None = None
 
     def __call__(self, result: IngestResult) -> None:
         if result.status != "added":
             self._log.result(result)
             return
-        followed = self._followed is not None and result.story in self._followed()
+        followed = result.story in self._follows_now()
         fields = describe(result, advisory=self._advisory, followed=followed)
         record = self._log.emit("ingested", source=result.source, **fields)
         score = result.significance.score if result.significance else 1
@@ -94,3 +100,11 @@ class Reporter:
             self._hooks.submit(record)
         if self._bell:
             ring_bell()
+
+    def _follows_now(self) -> frozenset[str]:
+        if self._followed is None:
+            return frozenset()
+        now = time.monotonic()
+        if self._follows is None or now - self._follows[0] >= FOLLOWS_FRESH_S:
+            self._follows = (now, self._followed())
+        return self._follows[1]
