@@ -20,6 +20,7 @@ from textual.theme import Theme
 from tui.keys import key_actions
 from tui.messages import (
     ArchiveChanged,
+    OpenDesk,
     OpenDiff,
     OpenGrid,
     OpenSearch,
@@ -30,6 +31,7 @@ from tui.messages import (
     VersionsArrived,
 )
 from tui.screens.base import WirediffScreen, WorkFailed
+from tui.screens.desk import DeskScreen
 from tui.screens.diff import DiffScreen
 from tui.screens.grid import GridScreen
 from tui.screens.help import HelpScreen
@@ -75,13 +77,21 @@ class WirediffApp(App[None]):
         settings: Settings | None = None,
         remember_theme: Callable[[str], None] | None = None,
         now: Callable[[], datetime] | None = None,
-        poll_interval: float = 1.0,
+        poll_interval: float = 0.5,
         watch: bool = True,
+        user: str | None = None,
+        desk: bool = False,
     ) -> None:
+        """`user`: the desk editor (default: `versions.config.editor`); `desk`: start on
+        the desk screen, the story list underneath."""
         super().__init__()
         self.workspace = Workspace(
-            archive, now or (lambda: datetime.now(UTC)), settings or Settings()
+            archive,
+            now or (lambda: datetime.now(UTC)),
+            settings or Settings(),
+            user=config.editor(user),
         )
+        self.start_on_desk = desk
         self.remember_theme = remember_theme
         self.poll_interval = poll_interval
         # not `self.watch`: that would hide Textual's `DOMNode.watch` method
@@ -102,6 +112,8 @@ class WirediffApp(App[None]):
         self._theme = self.theme  # the one the config file holds
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(StoriesScreen(self.workspace))
+        if self.start_on_desk:
+            self.push_screen(DeskScreen(self.workspace))
         if self.watching:
             self.run_worker(self._watch, thread=True, group="watch", name="archive watcher")
 
@@ -126,7 +138,9 @@ class WirediffApp(App[None]):
     def _watch(self) -> None:
         watch_archive(
             self.archive,
-            lambda rows: self.post_message(VersionsArrived(rows)),
+            lambda rows: self.post_message(
+                VersionsArrived(rows, self.archive.followed(self.workspace.user))
+            ),
             interval=self.poll_interval,
             sleep=lambda seconds: not self._stop.wait(seconds),
         )
@@ -136,7 +150,13 @@ class WirediffApp(App[None]):
     def on_versions_arrived(self, message: VersionsArrived) -> None:
         """Say what arrived; every open screen refreshes what it shows, in place."""
         for row in message.versions:
-            self.notify(update_message(row), title="Wire", markup=False, timeout=8)
+            followed = row.story_key in message.followed
+            self.notify(
+                update_message(row),
+                title="★ Followed story" if followed else "Wire",
+                markup=False,
+                timeout=12 if followed else 8,
+            )
         for screen in self.screen_stack:
             screen.post_message(ArchiveChanged(message.versions))
 
@@ -154,6 +174,19 @@ class WirediffApp(App[None]):
 
     def on_open_story(self, message: OpenStory) -> None:
         self.push_screen(StoryScreen(self.workspace, message.story_key, select=message.select))
+        if message.news is not None:
+            seen, latest = message.news
+            self.push_screen(DiffScreen(self.workspace, message.story_key, seen, latest))
+            self.notify(
+                f"{plural(latest - seen, 'new version')} since you last looked: "
+                f"v{seen} → v{latest}",
+                title="★ Followed story",
+                markup=False,
+            )
+
+    def on_open_desk(self, message: OpenDesk) -> None:
+        if not isinstance(self.screen, DeskScreen):
+            self.push_screen(DeskScreen(self.workspace))
 
     def on_open_diff(self, message: OpenDiff) -> None:
         self.push_screen(
@@ -210,13 +243,15 @@ class WirediffApp(App[None]):
             )
 
 
-def run(url: str | None = None) -> None:
+def run(url: str | None = None, *, user: str | None = None, desk: bool = False) -> None:
     """Open the archive at `url` (default: the user's database) and run the UI, with the
-    theme and export folder of the user's config file."""
+    theme and export folder of the user's config file; `user` names the desk editor
+    (default: the config's), `desk` starts on the desk screen."""
     chosen = config.load()
     settings = Settings(theme=chosen.theme, export_dir=chosen.export_dir)
+    editor = config.editor(user, chosen)
     with Archive.open(url) as archive:
-        app = WirediffApp(archive, settings=settings)
+        app = WirediffApp(archive, settings=settings, user=editor, desk=desk)
         app.run()
     if app.crash is not None:
         raise WirediffError(f"the terminal UI stopped on an error: {failure_text(app.crash)}")

@@ -16,12 +16,26 @@ if TYPE_CHECKING:
 
 
 class OpenStory(Message):
-    """Show one story's timeline, with version `select` highlighted (default: the latest)."""
+    """Show one story's timeline, with version `select` highlighted (default: the latest).
 
-    def __init__(self, story_key: str, *, select: int | None = None) -> None:
+    `news`: (the last version the editor saw, the latest) of a followed story with news;
+    the diff between them opens over the timeline: what changed since they last looked."""
+
+    def __init__(
+        self,
+        story_key: str,
+        *,
+        select: int | None = None,
+        news: tuple[int, int] | None = None,
+    ) -> None:
         super().__init__()
         self.story_key = story_key
         self.select = select
+        self.news = news
+
+
+class OpenDesk(Message):
+    """Show the desk: arrivals across every story, live."""
 
 
 class OpenDiff(Message):
@@ -85,9 +99,10 @@ class VersionsArrived(Message):
     (toolong's `can_replace`), so the screens reload once and every version is still told.
     """
 
-    def __init__(self, versions: list[VersionRow]) -> None:
+    def __init__(self, versions: list[VersionRow], followed: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.versions = versions
+        self.followed = followed  # the keys of the stories the editor follows, read with them
 
     def can_replace(self, message: Message) -> bool:
         # Textual asks the message it took from the queue whether the next one may stand

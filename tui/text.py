@@ -18,6 +18,7 @@ from versions.model import Change, ChangeKind, Tag
 if TYPE_CHECKING:
     from versions.service import ChangeCounts
 
+FOLLOWED = "★"  # before a story the editor follows
 INSERTED = "bold green"
 DELETED = "red strike"
 ADDED = "green"
@@ -68,6 +69,13 @@ def styled(text: str, style: str) -> Text:
     if style:
         result.stylize(style)
     return result
+
+
+def generated_advisory(generated: str) -> Text:
+    """An advisory line wirediff wrote, marked "auto:" so it is never taken for the wire's own."""
+    text = styled("auto: ", "dim")
+    text.append_text(plain(generated, "dim italic"))
+    return text
 
 
 def badge(label: str, style: str) -> Text:

@@ -37,6 +37,7 @@ class Workspace:
     now: Callable[[], datetime]
     settings: Settings = field(default_factory=Settings)
     diff: DiffChoices = field(default_factory=DiffChoices)
+    user: str = ""  # the desk editor whose follows and reading the screens use
 
     @property
     def export_dir(self) -> Path:

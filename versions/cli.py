@@ -147,8 +147,12 @@ def _size(ctx: click.Context, param: click.Parameter, value: str | int) -> int:
     return size
 
 
-def _run_tui(url: str | None) -> None:
+def _run_tui(url: str | None, user: str | None = None, *, desk: bool = False) -> None:
+    """`user`: --user, checked here so a bad name is one line before the UI starts."""
+    from versions.config import editor
     from versions.service import Archive
+
+    user = editor(user)
 
     # The UI only reads: say so when there is no archive instead of making one.
     Archive.open(url, create=False).close()
@@ -157,7 +161,7 @@ def _run_tui(url: str | None) -> None:
         app = importlib.import_module("tui.app")
     except ImportError as exc:
         raise WirediffError(f"the terminal UI cannot start: {exc}") from exc
-    app.run(url)
+    app.run(url, user=user, desk=desk)
 
 
 @click.group(
@@ -200,7 +204,7 @@ def cli(
     Without a command, opens the terminal UI.
     """
     if ctx.invoked_subcommand is None:
-        _run_tui(db_url)
+        _run_tui(db_url, user)
 
 
 @cli.command()
@@ -703,7 +707,15 @@ def catchup(ctx: click.Context, no_mark: bool, color: str, output_format: str) -
 @click.pass_context
 def tui(ctx: click.Context) -> None:
     """Open the terminal UI."""
-    _run_tui(_url(ctx))
+    _run_tui(_url(ctx), ctx.find_root().params.get("user"))
+
+
+@cli.command()
+@click.pass_context
+def desk(ctx: click.Context) -> None:
+    """Open the terminal UI on the desk: arrivals across every story as they land, the
+    stories you follow marked, most significant first on s."""
+    _run_tui(_url(ctx), ctx.find_root().params.get("user"), desk=True)
 
 
 @cli.command()
@@ -746,7 +758,7 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
             click.echo(_story_line(row))
         click.echo(f"browse them with: wirediff --db {url}")
         return
-    _run_tui(url)
+    _run_tui(url, ctx.find_root().params.get("user"))
 
 
 def demo_files() -> list[Path]:
@@ -763,7 +775,7 @@ def demo_files() -> list[Path]:
 
 @cli.group()
 def config() -> None:
-    """Settings: a TOML file (database, theme, export_dir); environment and flags win."""
+    """Settings: a TOML file (database, theme, export_dir, user); environment and flags win."""
 
 
 @config.command("path")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from sqlalchemy import Engine
 
@@ -50,6 +50,9 @@ from versions.store.failures import archive_failure
 from versions.store.reader import Reader
 from versions.store.store import Store
 from versions.store.writer import IngestWriter, NewVersion
+
+if TYPE_CHECKING:
+    from versions.significance import Significance
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,15 @@ class CatchUp:
             "unread": self.unread,
             "changes": self.changelog.to_dict(),
         }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What an arrival means to the desk: its significance and the advisory line wirediff
+    writes for it ("" for a first take or a take that changed nothing)."""
+
+    significance: Significance
+    advisory: str
 
 
 SNIPPET_CONTEXT = 60
@@ -976,6 +988,24 @@ class Archive:
         """The latest versions stored across every story, newest first (the desk)."""
         with self._store.reading() as reader:
             return reader.recent_versions(limit)
+
+    def assess(self, rows: Iterable[VersionRow]) -> Iterator[tuple[VersionRow, Assessment]]:
+        """Each arrival scored (`versions.significance`) against the version before it, one
+        at a time: a comparison each, so a screen shows them as they come."""
+        from versions import comparison
+        from versions.significance import significance
+
+        for row in rows:
+            with self._store.reading() as reader:
+                story = _find_story(reader, row.story_key)
+                if row.number == 1:
+                    (document,) = reader.documents([_find_version(reader, story, 1).id])
+                    scored = significance(None, first_take=document)
+                    yield row, Assessment(scored, "")
+                    continue
+                changelog, old, new = _pair(reader, story, row.number - 1, row.number)
+            compared = comparison.Comparison(changelog, old, new)
+            yield row, Assessment(significance(compared), advisory_line(changelog, old, new))
 
     def latest_version_id(self) -> int:
         with self._store.reading() as reader:

@@ -88,3 +88,10 @@ def test_the_editor_comes_from_the_environment_then_the_config_file(
     assert [(row["key"], row["unread"]) for row in json.loads(out)] == [(PERU, 0)]
     code, _, err = run(db_url, "follow", PERU, user=" ")
     assert code == 1 and err.startswith("wirediff: user name ' ' is not usable")
+
+
+def test_the_desk_refuses_a_bad_user_name_in_one_line(db_url: str, peru: list[Path]) -> None:
+    _ingest(db_url, peru[0])
+    code, _, err = run(db_url, "desk", user="\x1b[31m")
+    assert code == 1
+    assert err.startswith("wirediff: user name ") and err.count("\n") == 1

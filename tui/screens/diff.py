@@ -103,6 +103,9 @@ class DiffScreen(WirediffScreen):
         archive = self.workspace.archive
         numbers = [row.number for row in archive.versions(self.story_key)]
         compared = Comparison(*archive.compare_with_documents(self.story_key, *pair))
+        key, user = compared.changelog.story_key or self.story_key, self.workspace.user
+        if key in archive.followed(user):  # the editor has now read up to this version
+            archive.mark_seen(user, key, pair[1])
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._arrived, numbers, pair, compared)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from rich.text import Text
@@ -13,9 +13,9 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
-from tui.messages import ArchiveChanged, OpenSearch, OpenStory
+from tui.messages import ArchiveChanged, OpenDesk, OpenSearch, OpenStory
 from tui.screens.base import WirediffScreen
-from tui.text import badge, counts_text, plain, relative_time, tag_words
+from tui.text import FOLLOWED, badge, counts_text, plain, relative_time, styled, tag_words
 from tui.widgets.row_table import RowTable
 from tui.workspace import Workspace
 from versions.editorial import plural
@@ -28,14 +28,27 @@ KEY_COLUMNS = 140  # the story key gets a column from this width; narrower, the 
 Order = Literal["updated", "title"]
 
 
-def story_cells(row: StoryRow, updated: str) -> tuple[Text, Text, str, Text, Text]:
-    """The cells of one story: withdrawn stories struck through behind a red badge."""
+def follow_mark(followed: bool, unread: int) -> Text:
+    """★ before a followed story's headline; ★3 when three versions are new to the editor."""
+    if not followed:
+        return Text()
+    if unread:
+        return styled(f"{FOLLOWED}{unread} ", "bold yellow")
+    return styled(f"{FOLLOWED} ", "yellow")
+
+
+def story_cells(
+    row: StoryRow, updated: str, *, followed: bool = False, unread: int = 0
+) -> tuple[Text, Text, str, Text, Text]:
+    """The cells of one story: withdrawn stories struck through behind a red badge, followed
+    ones marked with their unread count."""
+    title = follow_mark(followed, unread)
     if row.status == Status.WITHDRAWN:
-        title = badge("WITHDRAWN", "bold white on red")
+        title.append_text(badge("WITHDRAWN", "bold white on red"))
         title.append(" ")
         title.append_text(plain(row.title, "strike dim"))
     else:
-        title = plain(row.title)
+        title.append_text(plain(row.title, "bold" if unread else ""))
     latest = Text()
     if row.latest is not None:
         latest = counts_text(row.latest)
@@ -65,6 +78,8 @@ class Page:
     rows: list[StoryRow]
     total: int | None  # None: a further page of the same list
     keep: str | None = None
+    followed: frozenset[str] = frozenset()
+    unread: dict[str, int] = field(default_factory=dict)
 
 
 class StoryTable(RowTable):
@@ -78,6 +93,8 @@ class StoriesScreen(WirediffScreen):
         Binding("slash", "filter", "Filter", id="stories.filter"),
         Binding("o", "toggle_order", "Sort", id="stories.sort"),
         Binding("s", "search", "Search archive", id="stories.search"),
+        Binding("f", "follow", "Follow", id="stories.follow"),
+        Binding("d", "desk", "Desk", id="stories.desk"),
         Binding("question_mark", "app.help", "Help", id="stories.help"),
         Binding("q", "app.quit", "Quit", id="stories.quit"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="stories.clear_filter"),
@@ -89,6 +106,8 @@ class StoriesScreen(WirediffScreen):
         self.match: str | None = None
         self.rows: list[StoryRow] = []
         self.total = 0
+        self.followed: frozenset[str] = frozenset()
+        self.unread: dict[str, int] = {}
         self._debounce: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -124,8 +143,10 @@ class StoriesScreen(WirediffScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="stories", name="Listing stories")
     def _read(self, order: Order, match: str | None, wanted: int, keep: str | None) -> Page:
         archive = self.workspace.archive
+        user = self.workspace.user
         rows = archive.stories(order=order, match=match, limit=wanted)
-        page = Page(rows, archive.story_count(match), keep)
+        total = archive.story_count(match)
+        page = Page(rows, total, keep, archive.followed(user), archive.unread(user))
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, page)
         return page
@@ -137,6 +158,7 @@ class StoriesScreen(WirediffScreen):
         old_scroll = table.scroll_y
         self.rows = page.rows
         self.total = page.total or 0
+        self.followed, self.unread = page.followed, page.unread
         table.clear()
         self._add_rows(self.rows)
         if page.keep is not None:
@@ -151,7 +173,12 @@ class StoriesScreen(WirediffScreen):
         table = self.query_one("#stories", DataTable)
         now = self.workspace.now()
         for row in rows:
-            cells = story_cells(row, relative_time(row.last_update, now))
+            cells = story_cells(
+                row,
+                relative_time(row.last_update, now),
+                followed=row.key in self.followed,
+                unread=self.unread.get(row.key, 0),
+            )
             table.add_row(*cells[: len(table.columns)], key=row.key)
 
     def _load_more(self) -> None:
@@ -178,6 +205,11 @@ class StoriesScreen(WirediffScreen):
         status = Text(f" {plural(self.total, 'story')}{filtered} · sorted by {order}")
         if shown:
             status.append(f" · {shown} loaded", "dim")
+        if self.followed:
+            news = sum(1 for key in self.followed if self.unread.get(key))
+            status.append(f" · {FOLLOWED} {len(self.followed)} followed")
+            if news:
+                status.append(f", {news} with news", "bold")
         self.query_one("#stories-status", Static).update(status)
         hint = self.query_one("#stories-hint", Static)
         hint.display = self.total == 0
@@ -200,9 +232,16 @@ class StoriesScreen(WirediffScreen):
 
     def on_archive_changed(self, message: ArchiveChanged) -> None:
         """Reload in place after another process added versions."""
+        self.load(keep=self._highlighted())
+
+    def on_screen_resume(self) -> None:
+        """Back from a story: what the editor read there is no longer counted new."""
+        if self.rows:
+            self.load(keep=self._highlighted())
+
+    def _highlighted(self) -> str | None:
         table = self.query_one("#stories", DataTable)
-        keep = self.rows[table.cursor_row].key if self.rows else None
-        self.load(keep=keep)
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)].key if self.rows else None
 
     # Filter as you type
 
@@ -249,8 +288,25 @@ class StoriesScreen(WirediffScreen):
 
     @on(DataTable.RowSelected, "#stories")
     def _selected(self, event: DataTable.RowSelected) -> None:
-        if self.rows:
-            self.post_message(OpenStory(self.rows[event.cursor_row].key))
+        """A followed story with news opens on what changed since the editor last looked."""
+        if not self.rows:
+            return
+        row = self.rows[event.cursor_row]
+        unread = self.unread.get(row.key, 0)
+        news = (max(row.versions - unread, 1), row.versions) if unread else None
+        self.post_message(OpenStory(row.key, news=news))
 
     def action_search(self) -> None:
         self.post_message(OpenSearch())
+
+    def action_desk(self) -> None:
+        self.post_message(OpenDesk())
+
+    def action_follow(self) -> None:
+        key = self._highlighted()
+        if key is not None:
+            self.toggle_follow(key, key not in self.followed)
+
+    def follow_changed(self, key: str, follow: bool) -> None:
+        super().follow_changed(key, follow)
+        self.load(keep=key)

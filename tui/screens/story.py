@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 
 from tui.messages import ArchiveChanged, OpenDiff, OpenGrid, OpenVersionText
 from tui.screens.base import WirediffScreen
-from tui.text import aware, badge, counts_text, plain, styled, tag_words
+from tui.text import aware, badge, counts_text, generated_advisory, plain, tag_words
 from tui.widgets.row_table import RowTable
 from tui.workspace import Workspace
 from versions.editorial import FIRST_VERSION, NO_CHANGE, plural
@@ -26,13 +26,6 @@ def advisory_cell(row: VersionRow, generated: str | None) -> Text:
     if row.advisory:
         return plain(row.advisory, "italic")
     return generated_advisory(generated) if generated else Text()
-
-
-def generated_advisory(generated: str) -> Text:
-    """Marked "auto:" so it is never taken for the wire's own."""
-    text = styled("auto: ", "dim")
-    text.append_text(plain(generated, "dim italic"))
-    return text
 
 
 def version_cells(
@@ -72,6 +65,7 @@ class StoryScreen(WirediffScreen):
         Binding("v", "full_text", "Full text", id="story.full_text"),
         Binding("p", "provenance", "Provenance", show=False, id="story.provenance"),
         Binding("g", "grid", "Take by take", id="story.grid"),
+        Binding("f", "follow", "Follow", id="story.follow"),
         Binding("y", "copy_advisory", "Copy advisory", show=False, id="story.copy_advisory"),
         Binding("question_mark", "app.help", "Help", id="story.help"),
         Binding("q,escape", "app.pop_screen", "Back", id="story.back"),
@@ -86,6 +80,7 @@ class StoryScreen(WirediffScreen):
         self.mark_b: int | None = None
         self.select = select
         self.generated: dict[int, str] = {}  # advisory lines written by wirediff, by version
+        self.followed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,14 +113,21 @@ class StoryScreen(WirediffScreen):
         archive = self.workspace.archive
         story = archive.story(self.story_key)
         versions = archive.versions(self.story_key)
+        followed = story.key in archive.followed(self.workspace.user)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, story, versions, arrived)
+            self.app.call_from_thread(self._show, story, versions, arrived, followed)
 
-    def _show(self, story: StoryRow, versions: list[VersionRow], arrived: list[int] | None) -> None:
+    def _show(
+        self,
+        story: StoryRow,
+        versions: list[VersionRow],
+        arrived: list[int] | None,
+        followed: bool,
+    ) -> None:
         """The first time, mark the latest against the one before; later, keep the marks."""
         first = self.story is None
         keep = self.select if first else self.highlighted()
-        self.story, self.versions = story, versions
+        self.story, self.versions, self.followed = story, versions, followed
         self.query_one("#versions", DataTable).loading = False
         if first and versions:
             self.mark_b = versions[-1].number
@@ -192,6 +194,8 @@ class StoryScreen(WirediffScreen):
             head.append(" ")
         head.append_text(plain(story.title, "bold"))
         head.append(f"\n{story.key} · {plural(story.versions, 'version')}", "dim")
+        if self.followed:
+            head.append(" · ★ followed", "bold yellow")
         self.query_one("#story-head", Static).update(head)
         hint = Text(" A=")
         hint.append(f"v{self.mark_a}" if self.mark_a else "–", "bold")
@@ -257,6 +261,15 @@ class StoryScreen(WirediffScreen):
         number = self.highlighted()
         if number is not None:
             self.post_message(OpenVersionText(self.story_key, number, provenance=True))
+
+    def action_follow(self) -> None:
+        if self.story is not None:
+            self.toggle_follow(self.story.key, not self.followed)
+
+    def follow_changed(self, key: str, follow: bool) -> None:
+        super().follow_changed(key, follow)
+        self.followed = follow
+        self._draw_head()
 
     def action_grid(self) -> None:
         self.post_message(OpenGrid(self.story_key))
