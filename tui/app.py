@@ -250,7 +250,7 @@ def run(url: str | None = None, *, user: str | None = None, desk: bool = False) 
     chosen = config.load()
     settings = Settings(theme=chosen.theme, export_dir=chosen.export_dir)
     editor = config.editor(user, chosen)
-    with Archive.open(url) as archive:
+    with Archive.open(url, watch_terms=chosen.watch_terms) as archive:
         app = WirediffApp(archive, settings=settings, user=editor, desk=desk)
         app.run()
     if app.crash is not None:

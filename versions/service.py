@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import Any, Literal, Self
 
 from sqlalchemy import Engine
 
@@ -50,9 +50,6 @@ from versions.store.failures import archive_failure
 from versions.store.reader import Reader
 from versions.store.store import Store
 from versions.store.writer import IngestWriter, NewVersion
-
-if TYPE_CHECKING:
-    from versions.significance import Significance
 
 
 @dataclass(frozen=True)
@@ -989,23 +986,17 @@ class Archive:
         with self._store.reading() as reader:
             return reader.recent_versions(limit)
 
-    def assess(self, rows: Iterable[VersionRow]) -> Iterator[tuple[VersionRow, Assessment]]:
-        """Each arrival scored (`versions.significance`) against the version before it, one
-        at a time: a comparison each, so a screen shows them as they come."""
-        from versions import comparison
-        from versions.significance import significance
-
+    def assess(
+        self, rows: Iterable[VersionRow], *, watch_terms: Sequence[str] | None = None
+    ) -> Iterator[tuple[VersionRow, Assessment]]:
+        """`significance` with the advisory line wirediff writes, one arrival at a time and a
+        reading session each, so a screen shows them as they come (the desk)."""
+        terms = self.watch_terms if watch_terms is None else watch_terms
         for row in rows:
             with self._store.reading() as reader:
-                story = _find_story(reader, row.story_key)
-                if row.number == 1:
-                    (document,) = reader.documents([_find_version(reader, story, 1).id])
-                    scored = significance(None, first_take=document)
-                    yield row, Assessment(scored, "")
-                    continue
-                changelog, old, new = _pair(reader, story, row.number - 1, row.number)
-            compared = comparison.Comparison(changelog, old, new)
-            yield row, Assessment(significance(compared), advisory_line(changelog, old, new))
+                scored, pair = _scored(reader, row, terms)
+            written = advisory_line(pair.changelog, pair.old, pair.new) if pair is not None else ""
+            yield row, Assessment(scored, written)
 
     def latest_version_id(self) -> int:
         with self._store.reading() as reader:
@@ -1019,19 +1010,23 @@ class Archive:
         comparison per version: call it off the UI thread, and keep what it returns (a
         version's score changes only if an older take lands before it)."""
         terms = self.watch_terms if watch_terms is None else watch_terms
-        scores: dict[int, Significance] = {}
         with self._store.reading() as reader:
-            for row in rows:
-                story = _find_story(reader, row.story_key)
-                if row.number == 1:
-                    (first,) = reader.documents([row.id])
-                    scores[row.id] = significance(None, first_take=first, watch_terms=terms)
-                    continue
-                previous = _find_version(reader, story, row.number - 1)
-                old, new = reader.documents([previous.id, row.id])
-                pair = ComparisonValue(_changelog(story, previous, row, old, new), old, new)
-                scores[row.id] = significance(pair, watch_terms=terms)
-        return scores
+            return {row.id: _scored(reader, row, terms)[0] for row in rows}
+
+
+def _scored(
+    reader: Reader, row: VersionRow, terms: Sequence[str]
+) -> tuple[Significance, ComparisonValue | None]:
+    """A stored version's significance, and its comparison with the one before (None for
+    a first take)."""
+    story = _find_story(reader, row.story_key)
+    if row.number == 1:
+        (first,) = reader.documents([row.id])
+        return significance(None, first_take=first, watch_terms=terms), None
+    previous = _find_version(reader, story, row.number - 1)
+    old, new = reader.documents([previous.id, row.id])
+    pair = ComparisonValue(_changelog(story, previous, row, old, new), old, new)
+    return significance(pair, watch_terms=terms), pair
 
 
 def _find_story(reader: Reader, key_or_prefix: str) -> StoryState:
