@@ -80,3 +80,20 @@ async def test_two_editors_see_their_own_news_as_a_third_process_ingests(
     # the same state from the command line, on any machine of the team
     assert "  v3  2 new  " in wirediff(postgres_url, "--user", "ana", "stories", "--followed")
     assert "  v2  1 new  " in wirediff(postgres_url, "--user", "bob", "stories", "--followed")
+
+
+async def test_the_desk_on_postgresql_shows_a_take_another_process_stores(
+    postgres_url: str, samples: Path
+) -> None:
+    peru = sorted((samples / "peru-earthquake").glob("*.txt"))
+    wirediff(postgres_url, "ingest", str(peru[0]))
+    wirediff(postgres_url, "--user", "ana", "follow", PERU)
+    with Archive.open(postgres_url) as archive:
+        app = WirediffApp(archive, poll_interval=0.2, user="ana", desk=True)
+        async with app.run_test(size=(120, 40)):
+            assert await wait_for(lambda: len(column(app, "#arrivals", 3)) == 1)
+            await asyncio.to_thread(wirediff, postgres_url, "ingest", str(peru[1]))
+            assert await wait_for(lambda: len(column(app, "#arrivals", 3)) == 2)
+            assert column(app, "#arrivals", 0) == ["★", "★"]
+            assert await wait_for(lambda: column(app, "#arrivals", 1)[0] not in ("·", ""))
+            assert column(app, "#arrivals", 4)[0].startswith("UPDATE 1")

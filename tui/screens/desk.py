@@ -38,6 +38,7 @@ from versions.service import Assessment, VersionRow
 ARRIVALS = 300  # the newest arrivals the desk holds
 SIGNIFICANT = 40  # "significant only": a changed headline or figure in the lead, and up
 FILL_EVERY = 8  # scored arrivals shown together: fewer redraws
+WIDE = 110  # columns from which the take's label is shown whole
 
 Order = Literal["newest", "significance"]
 Show = Literal["all", "followed", "significant"]
@@ -158,8 +159,8 @@ class DeskScreen(WirediffScreen):
             ("Sig", "significance", 3),
             ("Time", "time", 6),
             ("Story · advisory", "story", 0),
-            ("Take", "take", 18),
-            ("Changes", "changes", 16),
+            ("Take", "take", 18 if width >= WIDE else 12),  # "CORRECTED-UPDATE 1"
+            ("Changes", "changes", 16 if width >= WIDE else 14),
         ]
         # each cell has one column of padding either side; the scrollbar takes two
         fixed = sum(w for _, _, w in columns) + 2 * len(columns) + 2
@@ -295,8 +296,7 @@ class DeskScreen(WirediffScreen):
         head.append("Arrivals", "bold")
         head.append(f" · {SHOW_WORDS[self.show]} · {order}")
         head.append(
-            "\n1 all · 2 followed · 3 significant · s: newest/significant · f: follow · "
-            "enter: the take's diff",
+            "\n1 all · 2 followed · 3 significant · s sort · f follow · ⏎ the take's diff",
             "dim",
         )
         self.query_one("#desk-head", Static).update(head)
