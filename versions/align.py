@@ -66,6 +66,7 @@ for 0.003 of recall, counted without moves.)
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -507,8 +508,13 @@ def word_diff(old_text: str, new_text: str) -> list[tuple[int, str]]:
     return _absorb_short_equalities(_token_diff(old_text, new_text))
 
 
-def _token_diff(old_text: str, new_text: str) -> list[tuple[int, str]]:
-    """diff-match-patch diff of two texts with words, numbers and spaces as atoms."""
+@functools.lru_cache(maxsize=512)
+def _token_diff(old_text: str, new_text: str) -> tuple[tuple[int, str], ...]:
+    """diff-match-patch diff of two texts with words, numbers and spaces as atoms.
+
+    Kept for the last pairs: aligning asks whether a changed pair was rewritten, then
+    the change log diffs the same pair for its inline marks.
+    """
     vocabulary: dict[str, str] = {}
     tokens: list[str] = []
 
@@ -527,10 +533,10 @@ def _token_diff(old_text: str, new_text: str) -> list[tuple[int, str]]:
         return "".join(chars)
 
     encoded = _DMP.diff_main(encode(old_text), encode(new_text), False)
-    return [(op, "".join(tokens[_token_number(c)] for c in chars)) for op, chars in encoded]
+    return tuple((op, "".join(tokens[_token_number(c)] for c in chars)) for op, chars in encoded)
 
 
-def _absorb_short_equalities(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def _absorb_short_equalities(pieces: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
     """Fold a short unchanged stretch between two edits into them (see the module notes)."""
     hunks: list[list[str]] = []  # [equal, deleted, inserted] per step
     for op, text in pieces:
@@ -578,4 +584,4 @@ def _token_number(char: str) -> int:
 
 def same_as_written(old_text: str, new_text: str) -> bool:
     """Equal but for whitespace: nothing an editor needs to see."""
-    return collapse_whitespace(old_text) == collapse_whitespace(new_text)
+    return old_text == new_text or collapse_whitespace(old_text) == collapse_whitespace(new_text)

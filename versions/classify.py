@@ -47,6 +47,7 @@ added or removed sentences carry none, except `quote` as said above.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -486,7 +487,8 @@ def _is_figure(token: str) -> bool:
     return token[0].isdigit() or token in _NUMBER_SIGNS or token in _NUMBER_WORDS or " " in token
 
 
-def _canonical_tokens(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _canonical_tokens(text: str) -> tuple[str, ...]:
     """Words, figures and currency signs, with each figure written one way.
 
     Digits lose their thousands separators; number words up to twenty and the
@@ -514,7 +516,7 @@ def _canonical_tokens(text: str) -> list[str]:
         elif token[0].isalnum() or token in _NUMBER_SIGNS:
             tokens.append(_FIGURE_SPELLINGS.get(lowered, lowered))
         k += 1
-    return tokens
+    return tuple(tokens)
 
 
 def _is_cosmetic(old_text: str, new_text: str, hunks: list[_Hunk]) -> bool:

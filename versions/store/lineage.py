@@ -243,7 +243,7 @@ def _lineage(row: Any) -> Lineage:
 
 
 def _numbers(values: Iterable[int]) -> str:
-    return ",".join(str(value) for value in values)
+    return ",".join(map(str, values))
 
 
 def _parse(text: str) -> tuple[int, ...]:
