@@ -79,11 +79,12 @@ def shingles(document: Document) -> bytes:
 def signature(shingle_hashes: bytes | Iterable[int]) -> tuple[int, ...]:
     """Per permutation (a, b), the least `(a * x + b) % _PRIME` over the shingle hashes x.
 
-    Vectorised over permutations and shingles in 64-bit integers: a and x are cut
-    into 32-bit halves so no partial product overflows, and each part is folded
-    modulo the Mersenne prime 2**61 - 1 (2**61 = 1, 2**64 = 8). Same values as the
-    definition, bit for bit: stored signatures and bands stay comparable. Shingles go
-    in chunks so a 5 MB take needs a few MB of scratch, not its whole matrix.
+    Vectorised over permutations and shingles in 64-bit integers. x is first reduced
+    modulo the Mersenne prime p = 2**61 - 1 (the same residues), then a and x are cut
+    into 32-bit halves, a1 and x1 below 2**29, so that no partial product overflows
+    and only a0 * x0 needs folding (2**61 = 1, 2**64 = 8 modulo p). Same values as
+    the definition, bit for bit: stored signatures and bands stay comparable. Shingles
+    go in chunks small enough for the CPU's cache; a 5 MB take needs a few MB of scratch.
     """
     import numpy as np
 
@@ -93,43 +94,49 @@ def signature(shingle_hashes: bytes | Iterable[int]) -> tuple[int, ...]:
         x = np.fromiter(shingle_hashes, dtype=np.uint64)
     if not x.size:
         return (0,) * PERMUTATIONS
-    a_low, a_high_x8, a_high, b = _permutation_arrays()
-    prime, shift32, low29 = np.uint64(_PRIME), np.uint64(32), np.uint64((1 << 29) - 1)
+    a_low, a_high, a_high_x8, b = _permutation_arrays()
+    prime, low32, low29 = np.uint64(_PRIME), np.uint64(0xFFFFFFFF), np.uint64((1 << 29) - 1)
+    shift29, shift32, shift61 = np.uint64(29), np.uint64(32), np.uint64(61)
+    x = (x & prime) + (x >> shift61)
+    x = np.where(x >= prime, x - prime, x)  # x mod p: x1 below 2**29
     best = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, x.size, _CHUNK):
         part = x[start : start + _CHUNK]
-        x_low = (part & np.uint64(0xFFFFFFFF))[None, :]
-        x_high = (part >> shift32)[None, :]
-        value = _fold(a_high_x8 * x_high)  # a_high * x_high * 2**64
-        middle = _fold(a_low * x_high) + a_high * x_low  # < 2**62 + 8, times 2**32:
-        value += (middle >> np.uint64(29)) + ((middle & low29) << shift32)
-        value += _fold(a_low * x_low) + b  # four terms below 2**61 + 2**34: no wrap
-        value = _fold(value)  # < 2**61 + 4
-        value = np.where(value >= prime, value - prime, value)
+        x_low, x_high = (part & low32)[None, :], (part >> shift32)[None, :]
+        value = a_high_x8 * x_high  # a1 * x1 * 2**64 = 8 * a1 * x1, below 2**61
+        middle = a_high * x_low
+        middle += a_low * x_high  # below 2**62; times 2**32 = high * 2**61 + low * 2**32
+        value += middle >> shift29
+        middle &= low29
+        middle <<= shift32
+        value += middle
+        product = a_low * x_low  # below 2**64: folded
+        value += product & prime
+        product >>= shift61
+        value += product
+        value += b  # five terms, below 2**63 + 2**34: no wrap
+        product = value >> shift61
+        value &= prime
+        value += product  # below 2**61 + 4, the same residue
+        if value.max() >= prime:  # about once in 2**58 values
+            value = np.where(value >= prime, value - prime, value)
         np.minimum(best, value.min(axis=1), out=best)
     return tuple(int(v) for v in best)
 
 
-_CHUNK = 1024
-
-
-def _fold(value: Any) -> Any:
-    """`value` (uint64) to a number below 2**61 + 8 with the same residue mod 2**61 - 1."""
-    import numpy as np
-
-    return (value & np.uint64(_PRIME)) + (value >> np.uint64(61))
+_CHUNK = 256
 
 
 @functools.cache
 def _permutation_arrays() -> tuple[Any, ...]:
-    """The coefficients as uint64 columns: a's low half, 8 × a's high half, a's high half, b."""
+    """The coefficients as uint64 columns: a's low half, a's high half, 8 × that, and b."""
     import numpy as np
 
     a = np.array([a for a, _ in _COEFFICIENTS], dtype=np.uint64)
     b = np.array([b for _, b in _COEFFICIENTS], dtype=np.uint64)
     a_low = a & np.uint64(0xFFFFFFFF)
     a_high = a >> np.uint64(32)  # below 2**29
-    return a_low[:, None], (a_high * np.uint64(8))[:, None], a_high[:, None], b[:, None]
+    return a_low[:, None], a_high[:, None], (a_high * np.uint64(8))[:, None], b[:, None]
 
 
 def pack(sig: tuple[int, ...]) -> bytes:
