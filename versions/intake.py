@@ -205,7 +205,8 @@ def deliveries(
         return
     # forkserver: workers never inherit the parent's open database connections or threads
     context = get_context("forkserver")
-    context.set_forkserver_preload(["versions.intake"])
+    # imported once in the server, not once per worker (numpy: the signatures)
+    context.set_forkserver_preload(["versions.intake", "numpy"])
     with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
         tasks = (
             pool.submit(_deliver_paths, paths[start : start + FILES_PER_TASK], limit, input_format)
