@@ -4,7 +4,7 @@ from sqlalchemy import Connection
 
 from alembic import context
 from versions.store import db
-from versions.store.schema import Base, is_modelled
+from versions.store.schema import is_modelled, metadata
 
 config = context.config
 
@@ -19,7 +19,7 @@ def _url() -> str:
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         include_name=lambda name, type_, _parent: is_modelled(name, type_),
         compare_type=True,
@@ -29,7 +29,7 @@ def _configure(connection: Connection) -> None:
 def run_migrations_offline() -> None:
     context.configure(
         url=db.normalise_url(_url()),
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         literal_binds=True,
         render_as_batch=True,
     )

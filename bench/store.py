@@ -44,7 +44,7 @@ from bench.harness import (
 from versions import story_match
 from versions.service import Archive
 from versions.store import db
-from versions.store.schema import Story, Version
+from versions.store.schema import story_table, version_table
 
 CACHE = Path("/tmp/wirediff-bench")
 SAMPLES = ROOT / "samples"
@@ -164,9 +164,9 @@ def generate(url: str, stories: int, versions: int, seed: int = 5) -> None:
 
             def flush() -> None:
                 if story_rows:
-                    connection.execute(insert(Story), story_rows)
+                    connection.execute(insert(story_table), story_rows)
                 if version_rows:
-                    connection.execute(insert(Version), version_rows)
+                    connection.execute(insert(version_table), version_rows)
                 _bulk(
                     connection,
                     "sentence",

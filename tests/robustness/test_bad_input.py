@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from versions.service import Archive
 from versions.store import db
-from versions.store.schema import Base
+from versions.store.schema import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWSML = ROOT / "samples" / "formats" / "biden-ukraine-missiles-v3.newsml.xml"
@@ -35,7 +35,7 @@ def snapshot(url: str) -> Snapshot:
     try:
         with engine.connect() as connection:
             tables: Snapshot = {}
-            for table in Base.metadata.sorted_tables:
+            for table in metadata.sorted_tables:
                 key = [column.name for column in table.primary_key.columns]
                 tables[table.name] = {
                     tuple(row._mapping[name] for name in key): tuple(row)
@@ -62,14 +62,12 @@ def added_rows(before: Snapshot, after: Snapshot) -> Snapshot:
 def new_version_sources(before: Snapshot, after: Snapshot) -> set[str]:
     """The source of every version added; checks no sentence or band row belongs elsewhere."""
     added = added_rows(before, after)
-    columns = [c.name for c in Base.metadata.tables["version"].columns]
+    columns = [c.name for c in metadata.tables["version"].columns]
     versions = {
         key[0]: dict(zip(columns, row, strict=True)) for key, row in added["version"].items()
     }
     for table in ("sentence", "band"):
-        owner = [c.name for c in Base.metadata.tables[table].primary_key.columns].index(
-            "version_id"
-        )
+        owner = [c.name for c in metadata.tables[table].primary_key.columns].index("version_id")
         assert {key[owner] for key in added[table]} <= set(versions), table
     assert added["alembic_version"] == {}
     return {str(version["source"]) for version in versions.values()}

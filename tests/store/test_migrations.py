@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from versions.errors import NeedsUpgrade
 from versions.service import Archive
 from versions.store import db
-from versions.store.schema import Base, is_modelled
+from versions.store.schema import is_modelled, metadata
 
 
 def test_a_new_database_is_created_at_head(db_url: str) -> None:
@@ -38,7 +38,7 @@ def test_head_matches_the_models(db_url: str) -> None:
                     "compare_type": True,
                 },
             )
-            assert compare_metadata(context, Base.metadata) == []
+            assert compare_metadata(context, metadata) == []
     finally:
         engine.dispose()
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, Table, TextClause, column, text
 
-from versions.store.schema import Story
+from versions.store.schema import story_table
 
 # pg_advisory_xact_lock key held by every ingest transaction ("wirediff" in ASCII)
 INGEST_LOCK = 0x7769726564696666
@@ -89,7 +89,7 @@ class Backend:
     def key_starts(self, prefix: str) -> Any:
         """An index-backed "key starts with `prefix`": LIKE is exact here and uses the
         key's pattern index."""
-        return Story.key.like(f"{like_escape(prefix)}%", escape="\\")
+        return story_table.c.key.like(f"{like_escape(prefix)}%", escape="\\")
 
     def title_candidates(self, needle: str) -> Any:
         """Stories the filter may match, narrowed by an index; None when the LIKE decides
@@ -134,7 +134,7 @@ class SqliteBackend(Backend):
         """SQLite's LIKE ignores case and so cannot use the key index; a range can."""
         if prefix and ord(prefix[-1]) < sys.maxunicode:
             following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-            return (Story.key >= prefix) & (Story.key < following)
+            return (story_table.c.key >= prefix) & (story_table.c.key < following)
         return super().key_starts(prefix)
 
     def title_candidates(self, needle: str) -> Any:
@@ -144,7 +144,7 @@ class SqliteBackend(Backend):
         indexed = text("SELECT rowid FROM story_fts WHERE story_fts MATCH :phrase").bindparams(
             phrase='"' + needle.replace('"', '""') + '"'
         )
-        return Story.id.in_(indexed.columns(column("rowid", Integer)))
+        return story_table.c.id.in_(indexed.columns(column("rowid", Integer)))
 
     def text_matches(self, words: list[str], phrases: Sequence[str] = ()) -> TextClause:
         # an FTS5 string is its tokens in a row: one word, or a phrase

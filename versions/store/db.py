@@ -1,4 +1,4 @@
-"""Engines, sessions and the schema's migration state, for SQLite and PostgreSQL alike."""
+"""Engines, connections and the schema's migration state, for SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 
 from versions import config, resources
 from versions.errors import NeedsUpgrade, WirediffError
@@ -168,10 +167,6 @@ def use_wal(engine: Engine) -> None:
             connection.cursor().execute("PRAGMA journal_mode=WAL")
         finally:
             connection.close()
-
-
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:

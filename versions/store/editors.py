@@ -14,10 +14,7 @@ from sqlalchemy import Connection, Engine, delete, func, select
 
 from versions.records import StoryState
 from versions.store.backend import Backend
-from versions.store.schema import Base, FollowRow, SeenRow, Story, Version
-
-_FOLLOW = Base.metadata.tables["follow"]
-_SEEN = Base.metadata.tables["seen"]
+from versions.store.schema import follow_table, seen_table, story_table, version_table
 
 
 @contextmanager
@@ -41,7 +38,7 @@ class EditorState:
         """
         added = self._backend.insert_new(
             self._connection,
-            _FOLLOW,
+            follow_table,
             {"editor": editor, "story_id": story.id, "since": now},
             keys=("editor", "story_id"),
         )
@@ -52,23 +49,25 @@ class EditorState:
     def unfollow(self, editor: str, story: StoryState) -> bool:
         """Stop following `story`; False when it was not followed. What was seen stays."""
         result = self._connection.execute(
-            delete(FollowRow).where(FollowRow.editor == editor, FollowRow.story_id == story.id)
+            delete(follow_table).where(
+                follow_table.c.editor == editor, follow_table.c.story_id == story.id
+            )
         )
         return bool(result.rowcount)
 
     def followed(self, editor: str) -> frozenset[str]:
         query = (
-            select(Story.key)
-            .join(FollowRow, FollowRow.story_id == Story.id)
-            .where(FollowRow.editor == editor)
+            select(story_table.c.key)
+            .join(follow_table, follow_table.c.story_id == story_table.c.id)
+            .where(follow_table.c.editor == editor)
         )
         return frozenset(self._connection.scalars(query))
 
     def last_seen(self, editor: str, story: StoryState) -> int | None:
         query = (
-            select(Version.number)
-            .join(SeenRow, SeenRow.version_id == Version.id)
-            .where(SeenRow.editor == editor, SeenRow.story_id == story.id)
+            select(version_table.c.number)
+            .join(seen_table, seen_table.c.version_id == version_table.c.id)
+            .where(seen_table.c.editor == editor, seen_table.c.story_id == story.id)
         )
         return self._connection.scalar(query)
 
@@ -82,13 +81,15 @@ class EditorState:
         if seen is not None and seen >= number:
             return False
         version_id = self._connection.scalar(
-            select(Version.id).where(Version.story_id == story.id, Version.number == number)
+            select(version_table.c.id).where(
+                version_table.c.story_id == story.id, version_table.c.number == number
+            )
         )
         if version_id is None:
             return False
         self._backend.upsert(
             self._connection,
-            _SEEN,
+            seen_table,
             {"editor": editor, "story_id": story.id, "version_id": version_id, "seen_at": now},
             keys=("editor", "story_id"),
         )
@@ -96,13 +97,16 @@ class EditorState:
 
     def unread(self, editor: str) -> dict[str, int]:
         """Followed stories with versions newer than the last one seen: key → how many."""
-        seen_number = func.coalesce(Version.number, 0)
-        newer = Story.version_count - seen_number
+        seen_number = func.coalesce(version_table.c.number, 0)
+        newer = story_table.c.version_count - seen_number
         query = (
-            select(Story.key, newer)
-            .join(FollowRow, FollowRow.story_id == Story.id)
-            .outerjoin(SeenRow, (SeenRow.story_id == Story.id) & (SeenRow.editor == editor))
-            .outerjoin(Version, Version.id == SeenRow.version_id)
-            .where(FollowRow.editor == editor, newer > 0)
+            select(story_table.c.key, newer)
+            .join(follow_table, follow_table.c.story_id == story_table.c.id)
+            .outerjoin(
+                seen_table,
+                (seen_table.c.story_id == story_table.c.id) & (seen_table.c.editor == editor),
+            )
+            .outerjoin(version_table, version_table.c.id == seen_table.c.version_id)
+            .where(follow_table.c.editor == editor, newer > 0)
         )
         return {key: int(count) for key, count in self._connection.execute(query)}

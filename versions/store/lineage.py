@@ -1,4 +1,4 @@
-"""Stored lineage: one row per sentence (`LineageRow`), mapped to `versions.lineage` values."""
+"""Stored lineage: one row per sentence (the `lineage` table), as `versions.lineage` values."""
 
 from __future__ import annotations
 
@@ -7,27 +7,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from versions.lineage import Lineage, Origin, Removed, Restoration, TakeLineage
 from versions.model import ParagraphKind, Section, Sentence
 from versions.store.backend import Backend
-from versions.store.schema import LineageRow, RemovalRow, SentenceRow, Version
-
-_LINEAGE: Table = LineageRow.__table__  # type: ignore[assignment]
-_REMOVAL: Table = RemovalRow.__table__  # type: ignore[assignment]
+from versions.store.schema import lineage_table, removal_table, sentence_table, version_table
 
 _COLUMNS = (
-    LineageRow.position,
-    LineageRow.origin,
-    LineageRow.parents,
-    LineageRow.began,
-    LineageRow.edits,
-    LineageRow.moves,
-    LineageRow.restored_in,
-    LineageRow.restored_removed_in,
-    LineageRow.restored_take,
-    LineageRow.restored_index,
+    lineage_table.c.position,
+    lineage_table.c.origin,
+    lineage_table.c.parents,
+    lineage_table.c.began,
+    lineage_table.c.edits,
+    lineage_table.c.moves,
+    lineage_table.c.restored_in,
+    lineage_table.c.restored_removed_in,
+    lineage_table.c.restored_take,
+    lineage_table.c.restored_index,
 )
 
 
@@ -124,8 +121,8 @@ def replace_story(
     connection: Connection, story_id: int, version_ids: Sequence[int], takes: Sequence[TakeLineage]
 ) -> None:
     """Rewrite the lineage of a story's versions (`version_ids[k]` is take `takes[k]`)."""
-    connection.execute(delete(_LINEAGE).where(_LINEAGE.c.version_id.in_(version_ids)))
-    connection.execute(delete(_REMOVAL).where(_REMOVAL.c.story_id == story_id))
+    connection.execute(delete(lineage_table).where(lineage_table.c.version_id.in_(version_ids)))
+    connection.execute(delete(removal_table).where(removal_table.c.story_id == story_id))
     rows: list[dict[str, Any]] = []
     removals: list[dict[str, Any]] = []
     for k, (version_id, take) in enumerate(zip(version_ids, takes, strict=True)):
@@ -133,34 +130,44 @@ def replace_story(
         if k:
             removals += _removals(story_id, version_ids[k - 1], take)
     if rows:
-        connection.execute(_LINEAGE.insert(), rows)
+        connection.execute(lineage_table.insert(), rows)
     if removals:
-        connection.execute(_REMOVAL.insert(), removals)
+        connection.execute(removal_table.insert(), removals)
 
 
 # Built once: blame runs these on every call, and building them cost as much as running them.
 _TAKES = (
-    select(Version.id, Version.number, Version.label, Version.created_at, Version.content_hash)
-    .where(Version.story_id == bindparam("story_id"))
-    .order_by(Version.number)
+    select(
+        version_table.c.id,
+        version_table.c.number,
+        version_table.c.label,
+        version_table.c.created_at,
+        version_table.c.content_hash,
+    )
+    .where(version_table.c.story_id == bindparam("story_id"))
+    .order_by(version_table.c.number)
 )
 _SENTENCES = (
     select(
-        SentenceRow.text, SentenceRow.section, SentenceRow.paragraph, SentenceRow.kind, *_COLUMNS
+        sentence_table.c.text,
+        sentence_table.c.section,
+        sentence_table.c.paragraph,
+        sentence_table.c.kind,
+        *_COLUMNS,
     )
     .join(
-        LineageRow,
-        (LineageRow.version_id == SentenceRow.version_id)
-        & (LineageRow.position == SentenceRow.position),
+        lineage_table,
+        (lineage_table.c.version_id == sentence_table.c.version_id)
+        & (lineage_table.c.position == sentence_table.c.position),
     )
-    .where(SentenceRow.version_id == bindparam("version_id"))
-    .order_by(SentenceRow.position)
+    .where(sentence_table.c.version_id == bindparam("version_id"))
+    .order_by(sentence_table.c.position)
 )
 _REMOVED_BY = _SENTENCES.where(
-    SentenceRow.position.in_(
-        select(RemovalRow.position).where(
-            RemovalRow.version_id == bindparam("version_id"),
-            RemovalRow.removed_in == bindparam("number"),
+    sentence_table.c.position.in_(
+        select(removal_table.c.position).where(
+            removal_table.c.version_id == bindparam("version_id"),
+            removal_table.c.removed_in == bindparam("number"),
         )
     )
 )
@@ -205,20 +212,20 @@ def _sentences(rows: Iterable[Any]) -> list[tuple[Sentence, Lineage]]:
 def removed_before(connection: Connection, story_id: int, number: int) -> list[Removed]:
     """Every sentence a take before `number` removed: what take `number` may restore."""
     query = (
-        select(Version.number, SentenceRow.text, RemovalRow.removed_in, *_COLUMNS)
-        .select_from(RemovalRow)
-        .join(Version, Version.id == RemovalRow.version_id)
+        select(version_table.c.number, sentence_table.c.text, removal_table.c.removed_in, *_COLUMNS)
+        .select_from(removal_table)
+        .join(version_table, version_table.c.id == removal_table.c.version_id)
         .join(
-            SentenceRow,
-            (SentenceRow.version_id == RemovalRow.version_id)
-            & (SentenceRow.position == RemovalRow.position),
+            sentence_table,
+            (sentence_table.c.version_id == removal_table.c.version_id)
+            & (sentence_table.c.position == removal_table.c.position),
         )
         .join(
-            LineageRow,
-            (LineageRow.version_id == RemovalRow.version_id)
-            & (LineageRow.position == RemovalRow.position),
+            lineage_table,
+            (lineage_table.c.version_id == removal_table.c.version_id)
+            & (lineage_table.c.position == removal_table.c.position),
         )
-        .where(RemovalRow.story_id == story_id, RemovalRow.removed_in < number)
+        .where(removal_table.c.story_id == story_id, removal_table.c.removed_in < number)
     )
     return [
         Removed(row.number, row.position, row.text, _lineage(row), row.removed_in)
@@ -258,17 +265,17 @@ def takes_lineage(
     ids = [version_id for version_id, _ in versions]
     sentences: dict[int, list[Lineage]] = {version_id: [] for version_id in ids}
     query = (
-        select(LineageRow.version_id, *_COLUMNS)
-        .where(LineageRow.version_id.in_(ids))
-        .order_by(LineageRow.version_id, LineageRow.position)
+        select(lineage_table.c.version_id, *_COLUMNS)
+        .where(lineage_table.c.version_id.in_(ids))
+        .order_by(lineage_table.c.version_id, lineage_table.c.position)
     )
     for row in connection.execute(query):
         sentences[row.version_id].append(_lineage(row))
     removed: dict[int, list[int]] = {}
     query_removed = (
-        select(RemovalRow.removed_in, RemovalRow.position)
-        .where(RemovalRow.version_id.in_(ids))
-        .order_by(RemovalRow.position)
+        select(removal_table.c.removed_in, removal_table.c.position)
+        .where(removal_table.c.version_id.in_(ids))
+        .order_by(removal_table.c.position)
     )
     for removed_in, position in connection.execute(query_removed):
         removed.setdefault(removed_in, []).append(position)

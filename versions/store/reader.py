@@ -1,7 +1,7 @@
-"""Every query the reading side runs, answered in the core's values, never ORM rows.
+"""Every query the reading side runs, in SQLAlchemy Core, answered in the core's values.
 
-A `Reader` lives for one session (`Store.reading`); what differs between engines
-comes from its `Backend`.
+A `Reader` lives for one connection's transaction (`Store.reading`); what differs
+between engines comes from its `Backend`.
 """
 
 from __future__ import annotations
@@ -10,32 +10,36 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Integer, column, func, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Connection, Integer, Row, column, func, or_, select
 
 from versions.lineage import Lineage, TakeLineage
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence, Status
 from versions.records import ChangeCounts, StoryRow, StoryState, VersionRow
 from versions.store import lineage as stored_lineage
 from versions.store.backend import Backend, like_escape
-from versions.store.schema import FollowRow, SentenceRow, Story, Version
+from versions.store.schema import follow_table, sentence_table, story_table, version_table
+
+# A version as listings and documents read it: not the delivery's bytes, the signature
+# or the whole text (a document is rebuilt from its sentences).
+_VERSIONS = select(*(c for c in version_table.c if c.name not in ("raw", "minhash", "text")))
+_STORY = select(story_table)
 
 
 class Reader:
-    def __init__(self, session: Session, backend: Backend) -> None:
-        self._session = session
+    def __init__(self, connection: Connection, backend: Backend) -> None:
+        self._connection = connection
         self._backend = backend
 
     def story_by_key(self, key: str) -> StoryState | None:
-        story = self._session.scalar(select(Story).where(Story.key == key))
+        story = self._connection.execute(_STORY.where(story_table.c.key == key)).first()
         return _story_state(story) if story is not None else None
 
     def stories_by_key_prefix(self, prefix: str, limit: int = 2) -> list[StoryState]:
         """Stories whose key starts with `prefix`, exactly (keys are identifiers: case counts)."""
         query = (
-            select(Story).where(self._backend.key_starts(prefix)).order_by(Story.key).limit(limit)
+            _STORY.where(self._backend.key_starts(prefix)).order_by(story_table.c.key).limit(limit)
         )
-        return [_story_state(story) for story in self._session.scalars(query)]
+        return [_story_state(story) for story in self._connection.execute(query)]
 
     def story_row(self, story: StoryState) -> StoryRow:
         """The story with the change counts of its latest version."""
@@ -57,35 +61,41 @@ class Reader:
         filter matching thousands of stories must not fetch thousands of versions.
         """
         ordering: tuple[Any, ...] = (
-            (Story.last_update.desc(), Story.id.desc())
+            (story_table.c.last_update.desc(), story_table.c.id.desc())
             if order == "updated"
-            else (Story.title, Story.id)
+            else (story_table.c.title, story_table.c.id)
         )
-        page = select(Story.id).order_by(*ordering).limit(limit).offset(offset)
+        page = select(story_table.c.id).order_by(*ordering).limit(limit).offset(offset)
         condition = self._match(match)
         if condition is not None:
             page = page.where(condition)
         if followed_by is not None:
-            follows = select(FollowRow.story_id).where(FollowRow.editor == followed_by)
-            page = page.where(Story.id.in_(follows))
+            follows = select(follow_table.c.story_id).where(follow_table.c.editor == followed_by)
+            page = page.where(story_table.c.id.in_(follows))
         chosen = page.subquery()
         query = (
-            select(Story, Version.counts)
-            .join(chosen, chosen.c.id == Story.id)
-            .join(Version, (Version.story_id == Story.id) & (Version.number == Story.version_count))
+            select(story_table, version_table.c.counts)
+            .join(chosen, chosen.c.id == story_table.c.id)
+            .join(
+                version_table,
+                (version_table.c.story_id == story_table.c.id)
+                & (version_table.c.number == story_table.c.version_count),
+            )
             .order_by(*ordering)
         )
         return [
-            _story_row(_story_state(story), ChangeCounts.from_dict(counts) if counts else None)
-            for story, counts in self._session.execute(query)
+            _story_row(
+                _story_state(row), ChangeCounts.from_dict(row.counts) if row.counts else None
+            )
+            for row in self._connection.execute(query)
         ]
 
     def story_count(self, match: str | None) -> int:
-        query = select(func.count()).select_from(Story)
+        query = select(func.count()).select_from(story_table)
         condition = self._match(match)
         if condition is not None:
             query = query.where(condition)
-        return self._session.scalar(query) or 0
+        return self._connection.scalar(query) or 0
 
     def _match(self, match: str | None) -> Any:
         """Title or key holds `match`, case aside; an index narrows the stories first
@@ -95,70 +105,74 @@ class Reader:
         needle = match.lower()
         escaped = like_escape(needle)
         condition = or_(
-            func.lower(Story.title).like(f"%{escaped}%", escape="\\"),
-            Story.key.like(f"%{escaped}%", escape="\\"),
+            func.lower(story_table.c.title).like(f"%{escaped}%", escape="\\"),
+            story_table.c.key.like(f"%{escaped}%", escape="\\"),
         )
         candidates = self._backend.title_candidates(needle)
         return condition if candidates is None else candidates & condition
 
     def versions(self, story: StoryState) -> list[VersionRow]:
-        query = select(Version).where(Version.story_id == story.id).order_by(Version.number)
-        return [_version_row(v, story.key) for v in self._session.scalars(query)]
+        query = _VERSIONS.where(version_table.c.story_id == story.id).order_by(
+            version_table.c.number
+        )
+        return [_version_row(v, story.key) for v in self._connection.execute(query)]
 
     def versions_between(self, story: StoryState, first: int, last: int) -> list[VersionRow]:
-        query = (
-            select(Version)
-            .where(Version.story_id == story.id, Version.number.between(first, last))
-            .order_by(Version.number)
-        )
-        return [_version_row(v, story.key) for v in self._session.scalars(query)]
+        query = _VERSIONS.where(
+            version_table.c.story_id == story.id, version_table.c.number.between(first, last)
+        ).order_by(version_table.c.number)
+        return [_version_row(v, story.key) for v in self._connection.execute(query)]
 
     def version(self, story: StoryState, number: int) -> VersionRow | None:
-        query = select(Version).where(Version.story_id == story.id, Version.number == number)
-        version = self._session.scalar(query)
+        query = _VERSIONS.where(
+            version_table.c.story_id == story.id, version_table.c.number == number
+        )
+        version = self._connection.execute(query).first()
         return _version_row(version, story.key) if version is not None else None
 
     def raw(self, version_id: int) -> bytes:
-        return self._session.scalar(select(Version.raw).where(Version.id == version_id)) or b""
+        query = select(version_table.c.raw).where(version_table.c.id == version_id)
+        return self._connection.scalar(query) or b""
 
     def documents(self, version_ids: Sequence[int]) -> list[Document]:
         """The stored documents, their sentences read in one query (a history reads many)."""
         versions = {
             version.id: version
-            for version in self._session.scalars(select(Version).where(Version.id.in_(version_ids)))
+            for version in self._connection.execute(
+                _VERSIONS.where(version_table.c.id.in_(version_ids))
+            )
         }
         query = (
-            select(SentenceRow)
-            .where(SentenceRow.version_id.in_(version_ids))
-            .order_by(SentenceRow.version_id, SentenceRow.position)
+            select(sentence_table)
+            .where(sentence_table.c.version_id.in_(version_ids))
+            .order_by(sentence_table.c.version_id, sentence_table.c.position)
         )
-        rows: dict[int, list[SentenceRow]] = {}
-        for row in self._session.scalars(query):
+        rows: dict[int, list[Row[Any]]] = {}
+        for row in self._connection.execute(query):
             rows.setdefault(row.version_id, []).append(row)
         return [_document(versions[i], rows.get(i, [])) for i in version_ids]
 
     def versions_after(self, version_id: int) -> list[VersionRow]:
         query = (
-            select(Version, Story.key)
-            .join(Story, Story.id == Version.story_id)
-            .where(Version.id > version_id)
-            .order_by(Version.id)
+            _VERSIONS.add_columns(story_table.c.key.label("story_key"))
+            .join(story_table, story_table.c.id == version_table.c.story_id)
+            .where(version_table.c.id > version_id)
+            .order_by(version_table.c.id)
         )
-        return [_version_row(version, key) for version, key in self._session.execute(query)]
+        return [_version_row(row, row.story_key) for row in self._connection.execute(query)]
 
     def recent_versions(self, limit: int) -> list[VersionRow]:
         """The latest arrivals across every story, newest first."""
         query = (
-            select(Version, Story.key)
-            .join(Story, Story.id == Version.story_id)
-            .options(defer(Version.text), defer(Version.minhash))
-            .order_by(Version.id.desc())
+            _VERSIONS.add_columns(story_table.c.key.label("story_key"))
+            .join(story_table, story_table.c.id == version_table.c.story_id)
+            .order_by(version_table.c.id.desc())
             .limit(limit)
         )
-        return [_version_row(version, key) for version, key in self._session.execute(query)]
+        return [_version_row(row, row.story_key) for row in self._connection.execute(query)]
 
     def latest_version_id(self) -> int:
-        return self._session.scalar(select(func.max(Version.id))) or 0
+        return self._connection.scalar(select(func.max(version_table.c.id))) or 0
 
     def search(
         self, words: list[str], limit: int, phrases: Sequence[str] = ()
@@ -166,19 +180,30 @@ class Reader:
         """Stories whose text holds all `words` and every phrase, newest first: key, title,
         last update, version count, and each matching version's number and text, in order."""
         ids = self._backend.text_matches(words, phrases).columns(column("id", Integer))
-        hit = select(Version.story_id).where(Version.id.in_(ids)).distinct().subquery()
-        stories = self._session.execute(
-            select(Story.id, Story.key, Story.title, Story.last_update, Story.version_count)
-            .join(hit, hit.c.story_id == Story.id)
-            .order_by(Story.last_update.desc(), Story.id.desc())
+        hit = (
+            select(version_table.c.story_id)
+            .where(version_table.c.id.in_(ids))
+            .distinct()
+            .subquery()
+        )
+        stories = self._connection.execute(
+            select(
+                story_table.c.id,
+                story_table.c.key,
+                story_table.c.title,
+                story_table.c.last_update,
+                story_table.c.version_count,
+            )
+            .join(hit, hit.c.story_id == story_table.c.id)
+            .order_by(story_table.c.last_update.desc(), story_table.c.id.desc())
             .limit(limit)
         ).all()
         found: dict[int, list[tuple[int, str]]] = {story.id: [] for story in stories}
         if found:
-            versions = self._session.execute(
-                select(Version.story_id, Version.number, Version.text)
-                .where(Version.id.in_(ids), Version.story_id.in_(list(found)))
-                .order_by(Version.story_id, Version.number)
+            versions = self._connection.execute(
+                select(version_table.c.story_id, version_table.c.number, version_table.c.text)
+                .where(version_table.c.id.in_(ids), version_table.c.story_id.in_(list(found)))
+                .order_by(version_table.c.story_id, version_table.c.number)
             )
             for story_id, number, version_text in versions:
                 found[story_id].append((number, version_text))
@@ -190,19 +215,19 @@ class Reader:
     # lineage (versions.store.lineage)
 
     def takes(self, story_id: int) -> list[Any]:
-        return stored_lineage.takes_of(self._session.connection(), story_id)
+        return stored_lineage.takes_of(self._connection, story_id)
 
     def sentences_with_lineage(self, version_id: int) -> list[tuple[Sentence, Lineage]]:
-        return stored_lineage.sentences_with_lineage(self._session.connection(), version_id)
+        return stored_lineage.sentences_with_lineage(self._connection, version_id)
 
     def removed_by(self, previous_id: int, number: int) -> list[tuple[Sentence, Lineage]]:
-        return stored_lineage.removed_by(self._session.connection(), previous_id, number)
+        return stored_lineage.removed_by(self._connection, previous_id, number)
 
     def takes_lineage(self, versions: Sequence[tuple[int, int]]) -> dict[int, TakeLineage]:
-        return stored_lineage.takes_lineage(self._session.connection(), versions)
+        return stored_lineage.takes_lineage(self._connection, versions)
 
 
-def _story_state(story: Story) -> StoryState:
+def _story_state(story: Row[Any]) -> StoryState:
     return StoryState(
         story.id,
         story.key,
@@ -227,7 +252,7 @@ def _story_row(story: StoryState, latest: ChangeCounts | None) -> StoryRow:
     )
 
 
-def _version_row(version: Version, story_key: str) -> VersionRow:
+def _version_row(version: Row[Any], story_key: str) -> VersionRow:
     return VersionRow(
         story_key=story_key,
         number=version.number,
@@ -243,7 +268,7 @@ def _version_row(version: Version, story_key: str) -> VersionRow:
     )
 
 
-def _document(version: Version, rows: list[SentenceRow]) -> Document:
+def _document(version: Row[Any], rows: list[Row[Any]]) -> Document:
     sentences = [
         Sentence(
             row.text, Section(row.section), row.paragraph, row.position, ParagraphKind(row.kind)

@@ -1,7 +1,11 @@
 """The tables: stories, their versions, each version's sentences, and the LSH bands
 that let ingest find the story a new version belongs to without scanning versions.
 
-Datetimes are stored in UTC and come back timezone-aware on both engines.
+Plain SQLAlchemy Core `Table`s, no ORM classes: nothing in wirediff loads rows as
+objects, and importing `sqlalchemy.orm` and configuring its mappers cost every read
+command about a fifth of its start-up (issue 11). Alembic compares the migrations
+against `metadata`. Datetimes are stored in UTC and come back timezone-aware on both
+engines.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Column,
     DateTime,
     Dialect,
     ForeignKey,
@@ -20,10 +26,10 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -34,7 +40,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# Search structures the migrations create per engine and the models do not describe
+# Search structures the migrations create per engine and the tables here do not describe
 # (FTS5 tables on SQLite, GIN and pattern indexes on PostgreSQL); autogenerate skips them.
 SEARCH_TABLES = ("version_fts", "story_fts")
 SEARCH_INDEXES = frozenset(
@@ -73,175 +79,150 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Story(Base):
-    __tablename__ = "story"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), unique=True)
-    guid: Mapped[str | None] = mapped_column(String(500), unique=True)
-    title: Mapped[str] = mapped_column(Text)
-    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_update: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="active")
-    version_count: Mapped[int] = mapped_column(Integer, default=0)
-
-    __table_args__ = (
-        # the stories list: newest first, paged
-        Index(None, "last_update", "id"),
-        # ordered by title, filter-as-you-type on a title prefix
-        Index(None, "title"),
-    )
+def _required(name: str, type_: Any, *args: Any, **kwargs: Any) -> Column[Any]:
+    return Column(name, type_, *args, nullable=False, **kwargs)
 
 
-class Version(Base):
-    __tablename__ = "version"
+def _optional(name: str, type_: Any, *args: Any, **kwargs: Any) -> Column[Any]:
+    return Column(name, type_, *args, nullable=True, **kwargs)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"))
-    number: Mapped[int] = mapped_column(Integer)
-    label: Mapped[str | None] = mapped_column(String(100))
-    guid: Mapped[str | None] = mapped_column(String(500))
-    agency_version: Mapped[int | None] = mapped_column(Integer)
-    withdrawn: Mapped[bool] = mapped_column(default=False)
-    correction: Mapped[bool] = mapped_column(default=False)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    source: Mapped[str] = mapped_column(Text)
-    format: Mapped[str] = mapped_column(String(16))
+
+story_table = Table(
+    "story",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _required("key", String(200), unique=True),
+    _optional("guid", String(500), unique=True),
+    _required("title", Text),
+    _required("first_seen", UTCDateTime),
+    _required("last_update", UTCDateTime),
+    _required("status", String(16), default="active"),
+    _required("version_count", Integer, default=0),
+    # the stories list: newest first, paged
+    Index(None, "last_update", "id"),
+    # ordered by title, filter-as-you-type on a title prefix
+    Index(None, "title"),
+)
+
+version_table = Table(
+    "version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _required("story_id", Integer, ForeignKey("story.id", ondelete="CASCADE")),
+    _required("number", Integer),
+    _optional("label", String(100)),
+    _optional("guid", String(500)),
+    _optional("agency_version", Integer),
+    _required("withdrawn", Boolean, default=False),
+    _required("correction", Boolean, default=False),
+    _required("received_at", UTCDateTime),
+    _required("created_at", UTCDateTime),
+    _required("source", Text),
+    _required("format", String(16)),
     # the whole delivery, as received (a feed's, for each of its items): read only on demand
-    raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    _required("raw", LargeBinary),
     # which item of the delivery this version is (an RSS file, a newsMessage holds several);
     # null for versions stored before it was recorded
-    item_index: Mapped[int | None] = mapped_column(Integer)
-    encoding: Mapped[str] = mapped_column(String(40))
-    text: Mapped[str] = mapped_column(Text)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    headline: Mapped[str] = mapped_column(Text)
-    headline_key: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(Text)  # the bullets under the headline, one a line
-    byline: Mapped[str] = mapped_column(Text)
-    dateline: Mapped[str] = mapped_column(Text)
-    advisory: Mapped[str | None] = mapped_column(Text)
-    ednote: Mapped[str | None] = mapped_column(Text)
-    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+    _optional("item_index", Integer),
+    _required("encoding", String(40)),
+    _required("text", Text),
+    _required("content_hash", String(64)),
+    _required("headline", Text),
+    _required("headline_key", String(200)),
+    _required("summary", Text),  # the bullets under the headline, one a line
+    _required("byline", Text),
+    _required("dateline", Text),
+    _optional("advisory", Text),
+    _optional("ednote", Text),
+    _required("minhash", LargeBinary),
     # change summary against the previous version, kept so listings never diff
-    counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    _optional("counts", JSON),
+    # versions of a story, in order; also the latest version of each story
+    UniqueConstraint("story_id", "number"),
+    # idempotent ingest: the same text under the same label is stored once
+    # (a REFILE repeats the text under a new label: that is a new version)
+    Index(None, "story_id", "content_hash"),
+    # threading by headline (REFILE / CORRECTED / WITHDRAWN repeat the headline)
+    Index(None, "headline_key"),
+    Index(None, "guid"),
+)
 
-    __table_args__ = (
-        # versions of a story, in order; also the latest version of each story
-        UniqueConstraint("story_id", "number"),
-        # idempotent ingest: the same text under the same label is stored once
-        # (a REFILE repeats the text under a new label: that is a new version)
-        Index(None, "story_id", "content_hash"),
-        # threading by headline (REFILE / CORRECTED / WITHDRAWN repeat the headline)
-        Index(None, "headline_key"),
-        Index(None, "guid"),
-    )
+sentence_table = Table(
+    "sentence",
+    metadata,
+    Column("version_id", Integer, ForeignKey("version.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    _required("paragraph", Integer),
+    _required("section", String(16)),
+    _required("kind", String(16)),
+    _required("text", Text),
+    _required("hash", String(64)),
+)
 
+# One LSH band of a version's MinHash signature (see `versions.story_match`).
+band_table = Table(
+    "band",
+    metadata,
+    Column("key", BigInteger, primary_key=True),
+    Column("version_id", Integer, ForeignKey("version.id", ondelete="CASCADE"), primary_key=True),
+    _required("story_id", Integer, ForeignKey("story.id", ondelete="CASCADE")),
+    Index(None, "version_id"),
+)
 
-class SentenceRow(Base):
-    __tablename__ = "sentence"
+# Where one stored sentence came from (`versions.lineage.Lineage`), kept at ingest.
+# Take numbers are version numbers of the same story; a renumbering (a version arriving
+# out of order) rewrites the story's rows.
+lineage_table = Table(
+    "lineage",
+    metadata,
+    Column("version_id", Integer, ForeignKey("version.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    _required("origin", String(16)),
+    _required("parents", String(200)),  # indices, comma-separated
+    _required("began", Integer),
+    _required("edits", Text),  # take numbers, comma-separated
+    _required("moves", Text),
+    _optional("restored_in", Integer),
+    _optional("restored_removed_in", Integer),
+    _optional("restored_take", Integer),
+    _optional("restored_index", Integer),
+)
 
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("version.id", ondelete="CASCADE"), primary_key=True
-    )
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    paragraph: Mapped[int] = mapped_column(Integer)
-    section: Mapped[str] = mapped_column(String(16))
-    kind: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
-    hash: Mapped[str] = mapped_column(String(64))
+# A stored sentence the next version removed: what a later version may restore. Few and
+# found by story, so ingest looks up earlier removals without reading every sentence of
+# the story.
+removal_table = Table(
+    "removal",
+    metadata,
+    Column("version_id", Integer, ForeignKey("version.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    _required("story_id", Integer, ForeignKey("story.id", ondelete="CASCADE")),
+    _required("removed_in", Integer),
+    Index(None, "story_id"),
+)
 
+# A story an editor follows (`Archive.follow`); `editor` names the desk editor.
+follow_table = Table(
+    "follow",
+    metadata,
+    Column("editor", String(100), primary_key=True),
+    Column("story_id", Integer, ForeignKey("story.id", ondelete="CASCADE"), primary_key=True),
+    _required("since", UTCDateTime),
+    Index(None, "story_id"),
+)
 
-class Band(Base):
-    """One LSH band of a version's MinHash signature (see `versions.story_match`)."""
-
-    __tablename__ = "band"
-
-    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("version.id", ondelete="CASCADE"), primary_key=True
-    )
-    story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"))
-
-    __table_args__ = (Index(None, "version_id"),)
-
-
-class LineageRow(Base):
-    """Where one stored sentence came from (`versions.lineage.Lineage`), kept at ingest.
-
-    Take numbers are version numbers of the same story; a renumbering (a version arriving
-    out of order) rewrites the story's rows.
-    """
-
-    __tablename__ = "lineage"
-
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("version.id", ondelete="CASCADE"), primary_key=True
-    )
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    origin: Mapped[str] = mapped_column(String(16))
-    parents: Mapped[str] = mapped_column(String(200))  # indices, comma-separated
-    began: Mapped[int] = mapped_column(Integer)
-    edits: Mapped[str] = mapped_column(Text)  # take numbers, comma-separated
-    moves: Mapped[str] = mapped_column(Text)
-    restored_in: Mapped[int | None] = mapped_column(Integer)
-    restored_removed_in: Mapped[int | None] = mapped_column(Integer)
-    restored_take: Mapped[int | None] = mapped_column(Integer)
-    restored_index: Mapped[int | None] = mapped_column(Integer)
-
-
-class RemovalRow(Base):
-    """A stored sentence the next version removed: what a later version may restore.
-
-    Few and found by story, so ingest looks up earlier removals without reading every
-    sentence of the story.
-    """
-
-    __tablename__ = "removal"
-
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("version.id", ondelete="CASCADE"), primary_key=True
-    )
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"))
-    removed_in: Mapped[int] = mapped_column(Integer)
-
-    __table_args__ = (Index(None, "story_id"),)
-
-
-class FollowRow(Base):
-    """A story an editor follows (`Archive.follow`); `editor` names the desk editor."""
-
-    __tablename__ = "follow"
-
-    editor: Mapped[str] = mapped_column(String(100), primary_key=True)
-    story_id: Mapped[int] = mapped_column(
-        ForeignKey("story.id", ondelete="CASCADE"), primary_key=True
-    )
-    since: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    __table_args__ = (Index(None, "story_id"),)
-
-
-class SeenRow(Base):
-    """The latest version of a story an editor has looked at.
-
-    Kept as the version's id, not its number: a version arriving out of order renumbers
-    the ones after it, and what the editor read must stay what they read.
-    """
-
-    __tablename__ = "seen"
-
-    editor: Mapped[str] = mapped_column(String(100), primary_key=True)
-    story_id: Mapped[int] = mapped_column(
-        ForeignKey("story.id", ondelete="CASCADE"), primary_key=True
-    )
-    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"))
-    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    __table_args__ = (Index(None, "version_id"),)
+# The latest version of a story an editor has looked at. Kept as the version's id, not
+# its number: a version arriving out of order renumbers the ones after it, and what the
+# editor read must stay what they read.
+seen_table = Table(
+    "seen",
+    metadata,
+    Column("editor", String(100), primary_key=True),
+    Column("story_id", Integer, ForeignKey("story.id", ondelete="CASCADE"), primary_key=True),
+    _required("version_id", Integer, ForeignKey("version.id", ondelete="CASCADE")),
+    _required("seen_at", UTCDateTime),
+    Index(None, "version_id"),
+)

@@ -1,6 +1,6 @@
-"""The database as the service sees it: a reading session, or an ingest transaction.
+"""The database as the service sees it: a reading connection, or an ingest transaction.
 
-Sessions, transactions and the engine's differences stay here (simonw/llm's
+Connections, transactions and the engine's differences stay here (simonw/llm's
 `LogStore` idea): the service asks for values and hands over decisions.
 """
 
@@ -22,15 +22,15 @@ from versions.store.writer import IngestWriter, ingest_transaction
 class Store:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._sessions = db.make_sessionmaker(engine)
         self._backend = backend_for(engine.dialect.name)
         self._watch = db.ChangeWatch(engine)
         self._lineage = LineageMemory()
 
     @contextmanager
     def reading(self) -> Iterator[Reader]:
-        with self._sessions() as session:
-            yield Reader(session, self._backend)
+        """One read transaction: what it reads is one consistent state of the archive."""
+        with self._engine.connect() as connection:
+            yield Reader(connection, self._backend)
 
     @contextmanager
     def ingesting(self) -> Iterator[IngestWriter]:

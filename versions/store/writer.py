@@ -2,7 +2,7 @@
 
 The service decides where an item goes (`versions.placement`); an `IngestWriter`
 reads what the rules need and writes what they decided: rows go in by bulk inserts,
-never one ORM object per sentence.
+never one statement per sentence.
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ from versions.records import StoryState
 from versions.store import lineage as stored_lineage
 from versions.store.backend import Backend
 from versions.store.lineage import LastTake, LineageMemory
-from versions.store.schema import Band, Base, SentenceRow, Story, Version
+from versions.store.schema import band_table, sentence_table, story_table, version_table
 
 CANDIDATE_LIMIT = 500
-_story = Base.metadata.tables["story"]
-_version = Base.metadata.tables["version"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,24 +51,24 @@ class NewVersion:
 
 
 _STORY_COLUMNS = (
-    Story.id,
-    Story.key,
-    Story.guid,
-    Story.title,
-    Story.first_seen,
-    Story.last_update,
-    Story.status,
-    Story.version_count,
+    story_table.c.id,
+    story_table.c.key,
+    story_table.c.guid,
+    story_table.c.title,
+    story_table.c.first_seen,
+    story_table.c.last_update,
+    story_table.c.status,
+    story_table.c.version_count,
 )
 _STORED_COLUMNS = (
-    Version.id,
-    Version.number,
-    Version.label,
-    Version.guid,
-    Version.agency_version,
-    Version.format,
-    Version.created_at,
-    Version.summary,
+    version_table.c.id,
+    version_table.c.number,
+    version_table.c.label,
+    version_table.c.guid,
+    version_table.c.agency_version,
+    version_table.c.format,
+    version_table.c.created_at,
+    version_table.c.summary,
 )
 
 
@@ -94,40 +92,47 @@ def ingest_transaction(
 
 
 # Built once: building a statement costs more than running it on a small archive.
-_STORY_BY_KEY = select(*_STORY_COLUMNS).where(Story.key == bindparam("value"))
-_STORY_BY_GUID = select(*_STORY_COLUMNS).where(Story.guid == bindparam("value"))
-_STORY_BY_ID = select(*_STORY_COLUMNS).where(Story.id == bindparam("value"))
-_BANDS_SHARED = select(Band.version_id).where(Band.key.in_(bindparam("keys", expanding=True)))
+_STORY_BY_KEY = select(*_STORY_COLUMNS).where(story_table.c.key == bindparam("value"))
+_STORY_BY_GUID = select(*_STORY_COLUMNS).where(story_table.c.guid == bindparam("value"))
+_STORY_BY_ID = select(*_STORY_COLUMNS).where(story_table.c.id == bindparam("value"))
+_BANDS_SHARED = select(band_table.c.version_id).where(
+    band_table.c.key.in_(bindparam("keys", expanding=True))
+)
 _SAME_HEADLINE = (
-    select(Version.id)
-    .where(Version.headline_key == bindparam("key"))
-    .order_by(Version.id.desc())
+    select(version_table.c.id)
+    .where(version_table.c.headline_key == bindparam("key"))
+    .order_by(version_table.c.id.desc())
     .limit(CANDIDATE_LIMIT)
 )
 _CANDIDATES = (
-    select(Version.story_id, Version.minhash, Version.headline_key, Story.guid)
-    .join(Story, Story.id == Version.story_id)
-    .where(Version.id.in_(bindparam("ids", expanding=True)))
-    .order_by(Version.id.desc())  # ties go to the newest, as they always have
+    select(
+        version_table.c.story_id,
+        version_table.c.minhash,
+        version_table.c.headline_key,
+        story_table.c.guid,
+    )
+    .join(story_table, story_table.c.id == version_table.c.story_id)
+    .where(version_table.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(version_table.c.id.desc())  # ties go to the newest, as they always have
 )
 _STORED = (
     select(*_STORED_COLUMNS)
-    .where(Version.story_id == bindparam("story_id"))
-    .order_by(Version.number)
+    .where(version_table.c.story_id == bindparam("story_id"))
+    .order_by(version_table.c.number)
 )
 _SAME_CONTENT = select(*_STORED_COLUMNS).where(
-    Version.story_id == bindparam("story_id"),
-    Version.content_hash == bindparam("content_hash"),
-    Version.label == bindparam("label"),
+    version_table.c.story_id == bindparam("story_id"),
+    version_table.c.content_hash == bindparam("content_hash"),
+    version_table.c.label == bindparam("label"),
 )
 _SAME_CONTENT_UNLABELLED = select(*_STORED_COLUMNS).where(
-    Version.story_id == bindparam("story_id"),
-    Version.content_hash == bindparam("content_hash"),
-    Version.label.is_(None),
+    version_table.c.story_id == bindparam("story_id"),
+    version_table.c.content_hash == bindparam("content_hash"),
+    version_table.c.label.is_(None),
 )
-_INSERT_VERSION = insert(_version)
-_UPDATE_STORY = update(_story).where(Story.id == bindparam("row_id"))
-_UPDATE_VERSION = update(_version).where(Version.id == bindparam("row_id"))
+_INSERT_VERSION = insert(version_table)
+_UPDATE_STORY = update(story_table).where(story_table.c.id == bindparam("row_id"))
+_UPDATE_VERSION = update(version_table).where(version_table.c.id == bindparam("row_id"))
 _SENTENCE_COLUMNS = ("version_id", "position", "paragraph", "section", "kind", "text", "hash")
 _BAND_COLUMNS = ("key", "version_id", "story_id")
 
@@ -186,7 +191,9 @@ class IngestWriter:
     def version_texts(self, version_ids: Sequence[int]) -> dict[int, str]:
         if not version_ids:
             return {}
-        query = select(Version.id, Version.text).where(Version.id.in_(version_ids))
+        query = select(version_table.c.id, version_table.c.text).where(
+            version_table.c.id.in_(version_ids)
+        )
         return {version_id: text for version_id, text in self._connection.execute(query)}
 
     def same_content(
@@ -205,7 +212,7 @@ class IngestWriter:
         taken = {
             taken
             for taken in self._connection.scalars(
-                select(Story.key).where(self._backend.key_starts(key))
+                select(story_table.c.key).where(self._backend.key_starts(key))
             )
             if taken == key or taken.startswith(f"{key}-")
         }
@@ -223,7 +230,7 @@ class IngestWriter:
             "status": "active",
             "version_count": 0,
         }
-        result = self._connection.execute(insert(_story), values)
+        result = self._connection.execute(insert(story_table), values)
         (story_id,) = result.inserted_primary_key or (None,)
         assert story_id is not None
         return StoryState(story_id, unique, guid, "", first_seen, last_update, "active", 0)
@@ -238,10 +245,14 @@ class IngestWriter:
     def make_room(self, story_id: int, number: int) -> None:
         """Renumber versions `number`.. one up, in two steps so the unique index holds."""
         self.last_takes[story_id] = None
-        later = (Version.story_id == story_id) & (Version.number >= number)
-        self._connection.execute(update(_version).where(later).values(number=-Version.number - 1))
-        flipped = (Version.story_id == story_id) & (Version.number < 0)
-        self._connection.execute(update(_version).where(flipped).values(number=-Version.number))
+        later = (version_table.c.story_id == story_id) & (version_table.c.number >= number)
+        self._connection.execute(
+            update(version_table).where(later).values(number=-version_table.c.number - 1)
+        )
+        flipped = (version_table.c.story_id == story_id) & (version_table.c.number < 0)
+        self._connection.execute(
+            update(version_table).where(flipped).values(number=-version_table.c.number)
+        )
 
     def insert_version(self, new: NewVersion) -> int:
         """The version, its sentences and its bands; returns the version's id."""
@@ -359,14 +370,14 @@ class IngestWriter:
         """The stored sentences of a version, as the document ingest compares (no meta)."""
         query = (
             select(
-                SentenceRow.text,
-                SentenceRow.section,
-                SentenceRow.paragraph,
-                SentenceRow.position,
-                SentenceRow.kind,
+                sentence_table.c.text,
+                sentence_table.c.section,
+                sentence_table.c.paragraph,
+                sentence_table.c.position,
+                sentence_table.c.kind,
             )
-            .where(SentenceRow.version_id == version_id)
-            .order_by(SentenceRow.position)
+            .where(sentence_table.c.version_id == version_id)
+            .order_by(sentence_table.c.position)
         )
         sentences = [
             Sentence(text, Section(section), paragraph, position, ParagraphKind(kind))
