@@ -6,12 +6,14 @@ The app is the only module that knows every screen: screens post navigation mess
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from typing import ClassVar
 
+from rich.console import Console
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -121,14 +123,15 @@ class WirediffApp(App[None]):
         self._stop.set()
 
     def _handle_exception(self, error: Exception) -> None:
-        """A crash is kept for `run` to report in one line, not as Textual's traceback.
+        """Remember the first crash (later ones follow from it) for `run` to name.
 
-        `TEXTUAL=debug` keeps the traceback for whoever debugs it.
+        Textual has no public way to learn what ended `App.run`: its `return_code` says
+        only that something did. This hook is wirediff's one reach into Textual's
+        private side; should a release drop it, `run` still ends in one line and exit
+        status 1, without the cause.
         """
-        self.crash = self.crash or error  # the first: later ones follow from it
+        self.crash = self.crash or error
         super()._handle_exception(error)
-        if "debug" not in self.features:
-            self._exit_renderables.clear()
 
     def _theme_changed(self, theme: Theme) -> None:
         if self.remember_theme is not None and theme.name != self._theme:
@@ -252,6 +255,10 @@ def run(url: str | None = None, *, user: str | None = None, desk: bool = False) 
     editor = config.editor(user, chosen)
     with Archive.open(url, watch_terms=chosen.watch_terms) as archive:
         app = WirediffApp(archive, settings=settings, user=editor, desk=desk)
+        if "debug" not in app.features:  # `TEXTUAL=debug` keeps the traceback for debugging
+            # where Textual prints a crash's traceback: the line below says it instead
+            app.error_console = Console(file=io.StringIO())
         app.run()
-    if app.crash is not None:
-        raise WirediffError(f"the terminal UI stopped on an error: {failure_text(app.crash)}")
+    if app.return_code:
+        cause = f": {failure_text(app.crash)}" if app.crash is not None else ""
+        raise WirediffError(f"the terminal UI stopped on an error{cause}")

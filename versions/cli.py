@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -255,31 +256,68 @@ def ingest(
 def _with_progress(
     results: Iterable[IngestResult], files: int
 ) -> Iterator[tuple[IngestResult, Callable[[str], None]]]:
-    """Each result with how to print its line; a progress bar on stderr for long runs on a terminal.
-
-    With the bar showing, a line is printed above it: the bar's line is cleared, the
-    line written, the bar drawn again below, so the two never share a row.
-    """
+    """Each result with how to print its line; on a terminal, a long run shows a progress bar."""
     if files < PROGRESS_MIN_FILES or not sys.stderr.isatty():
         for result in results:
             yield result, click.echo
         return
-    with click.progressbar(length=files, label="ingesting", file=sys.stderr) as bar:
-
-        def above_the_bar(line: str) -> None:
-            sys.stderr.write("\r\x1b[2K")  # the bar's row, emptied
-            sys.stderr.flush()
-            click.echo(line)
-            sys.stdout.flush()
-            bar._last_line = None  # click draws only a changed bar: this one was erased
-            bar.render_progress()
-
+    bar = ProgressBar("ingesting", files)
+    try:
         source = None
         for result in results:
             if result.source != source:  # a file's items come together
                 source = result.source
-                bar.update(1)
-            yield result, above_the_bar
+                bar.advance()
+            yield result, bar.print_above
+    finally:
+        bar.close()
+
+
+class ProgressBar:
+    """`ingesting  [#####-------]  42%` on the terminal's last row (stderr), with lines
+    printed above it: the bar's row is emptied, the line written, the bar drawn again
+    below, so the two never share a row.
+
+    Our own rather than `click.progressbar`: that one redraws only a bar whose text
+    changed, so redrawing an erased bar meant resetting its private `_last_line`.
+    """
+
+    BAR_WIDTH = 36
+
+    def __init__(self, label: str, length: int) -> None:
+        self.label = label
+        self.length = max(length, 1)
+        self.done = 0
+        self._draw()
+
+    def advance(self) -> None:
+        self.done = min(self.done + 1, self.length)
+        self._draw()
+
+    def print_above(self, line: str) -> None:
+        self._erase()
+        click.echo(line)
+        sys.stdout.flush()
+        self._draw()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    def _erase(self) -> None:
+        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.flush()
+
+    def _draw(self) -> None:
+        percent = self.done * 100 // self.length
+        # narrower on a narrow terminal: a wrapped bar would leave its first part behind
+        room = shutil.get_terminal_size().columns - len(self.label) - 12
+        width = max(min(self.BAR_WIDTH, room), 10)
+        filled = self.done * width // self.length
+        bar = "#" * filled + "-" * (width - filled)
+        self._erase()
+        sys.stderr.write(f"{self.label}  [{bar}]  {percent:>3}%")
+        sys.stderr.flush()
 
 
 def _ingest_line(result: IngestResult) -> str:
