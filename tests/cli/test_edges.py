@@ -22,6 +22,7 @@ import tempfile
 import termios
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import get_args
 
@@ -140,6 +141,50 @@ def test_read_commands_work_on_a_read_only_database(archive: Path, folder_too: b
     ingest = run("--db", db, "ingest", str(ROOT / "samples" / "skarvik-castell-deal"), as_user=True)
     assert one_line(ingest) == f"wirediff: cannot write to sqlite:///{db}: it is read-only"
     assert archive.read_bytes() == before
+
+
+@contextmanager
+def immutable(*paths: Path) -> Iterator[None]:
+    """`chattr +i`: not even root may change, add or remove what they hold, until `-i`."""
+    if shutil.which("chattr") is None:
+        pytest.skip("no chattr (e2fsprogs) to make a file immutable")
+    made: list[Path] = []
+    try:
+        for path in paths:
+            result = subprocess.run(
+                ["chattr", "+i", str(path)], capture_output=True, text=True, check=False
+            )
+            if result.returncode != 0:
+                pytest.skip(
+                    "chattr +i needs root (CAP_LINUX_IMMUTABLE) and a filesystem with the "
+                    f"immutable flag (ext4, xfs, btrfs; not tmpfs): {result.stderr.strip()}"
+                )
+            made.append(path)
+        yield
+    finally:
+        for path in made:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+@pytest.mark.parametrize(
+    "which", ["file", "folder", "both"], ids=["immutable file", "immutable folder", "both"]
+)
+def test_read_commands_work_on_an_immutable_database(archive: Path, which: str) -> None:
+    """Immutable holds for root too: the read commands read, ingest says why it cannot."""
+    paths = {"file": [archive], "folder": [archive.parent], "both": [archive, archive.parent]}
+    before = archive.read_bytes()
+    db = str(archive)
+    with immutable(*paths[which]):
+        stories = run("--db", db, "stories")
+        assert stories.returncode == 0, stories.stderr
+        assert "strong-earthquake-strikes-southern-peru" in stories.stdout
+        for command in (["log", "strong"], ["diff", "strong"], ["export", "strong"]):
+            result = run("--db", db, *command)
+            assert result.returncode == 0, (command, result.stderr)
+            assert result.stdout
+        ingest = run("--db", db, "ingest", str(ROOT / "samples" / "skarvik-castell-deal"))
+        assert one_line(ingest) == f"wirediff: cannot write to sqlite:///{db}: it is read-only"
+        assert archive.read_bytes() == before
 
 
 def test_passwords_are_never_printed() -> None:
