@@ -513,15 +513,14 @@ def diff(
 ) -> None:
     """What changed in STORY from version OLD to NEW (default: latest against the one before)."""
     with _open(ctx) as archive, _suggesting(archive, story):
-        changes, old_document, new_document = archive.compare_with_documents(story, old, new)
+        compared = archive.comparison(story, old, new)
     if output_format == "json":
-        click.echo(json.dumps(changes.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(compared.changelog.to_dict(), ensure_ascii=False, indent=2))
         return
-    from versions.export import render
+    from versions.export import render_comparisons
 
     fmt: Format = "text" if output_format == "text" else _EXPORT_FORMATS[output_format]
-    documents = [(old_document, new_document)]
-    _page(ctx, render([changes], fmt, color=_use_color(color), documents=documents))
+    _page(ctx, render_comparisons([compared], fmt, color=_use_color(color)))
 
 
 def _use_color(choice: str) -> bool:
@@ -728,15 +727,13 @@ def catchup(ctx: click.Context, no_mark: bool, color: str, output_format: str) -
         _note(f"nothing new in the stories {user} follows")
         return
     from versions.editorial import plural
-    from versions.export import render
+    from versions.export import render_comparisons
 
     sections = []
     for item in caught:
         news = plural(item.unread, "new version")
         head = f"== {item.story.key}: {news}, v{item.seen} → v{item.latest} =="
-        body = render(
-            [item.changelog], "text", color=_use_color(color), documents=[(item.old, item.new)]
-        )
+        body = render_comparisons([item.comparison], "text", color=_use_color(color))
         sections.append(f"{head}\n{body.rstrip()}\n")
     _page(ctx, "\n".join(sections))
 

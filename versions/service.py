@@ -14,15 +14,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from sqlalchemy import Engine
 
 from versions import intake, placement, story_match
 from versions.align import Link, LinkKind, align
-from versions.blame import Blame, Provenance, SentenceHistory, Take, blame, sentence_history
 from versions.compare import compare as compare_documents
-from versions.comparison import Comparison as ComparisonValue
+from versions.comparison import Comparison
 from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.editorial import DEFAULT_WATCH_TERMS
 from versions.errors import (
@@ -31,9 +30,8 @@ from versions.errors import (
     UnknownVersion,
     WirediffError,
 )
-from versions.export import PROVENANCE_FORMATS, Format, advisory_line, render, safe_filename
 from versions.intake import STDIN
-from versions.lineage import Cell, first_take, links_of, next_take, reverts, trace
+from versions.lineage import first_take, links_of, next_take, trace
 from versions.model import (
     ChangeLog,
     Document,
@@ -50,6 +48,13 @@ from versions.store.failures import archive_failure
 from versions.store.reader import Reader
 from versions.store.store import Store
 from versions.store.writer import IngestWriter, NewVersion
+
+# Imported where used: listing stories and versions needs neither blame, lineage nor
+# the exporters (issue 11: the read commands start in under 300 ms).
+if TYPE_CHECKING:
+    from versions.blame import Blame, Provenance, SentenceHistory, Take
+    from versions.export import Format
+    from versions.lineage import Cell
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ class Export:
 
     @property
     def filename(self) -> str:
+        from versions.export import safe_filename
+
         return safe_filename(self.story_key, self.format, self.span)
 
 
@@ -130,9 +137,7 @@ class CatchUp:
     story: StoryRow
     seen: int
     latest: int
-    changelog: ChangeLog
-    old: Document
-    new: Document
+    comparison: Comparison
 
     @property
     def unread(self) -> int:
@@ -145,7 +150,7 @@ class CatchUp:
             "seen": self.seen,
             "latest": self.latest,
             "unread": self.unread,
-            "changes": self.changelog.to_dict(),
+            "changes": self.comparison.changelog.to_dict(),
         }
 
 
@@ -232,8 +237,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-# a comparison: the change log and the two documents compared
-Comparison = tuple[ChangeLog, Document, Document]
 _STORY_CHANGES = ("version_count", "first_seen", "last_update", "title", "status")
 
 
@@ -465,8 +468,8 @@ class Archive:
                 new_ref=VersionRef(number, meta.label),
                 links=links,
             )
-            comparison = (changelog, old, document)
-        counts = ChangeCounts.of(comparison[0]) if comparison else None
+            comparison = Comparison(changelog, old, document)
+        counts = ChangeCounts.of(comparison.changelog) if comparison else None
         new = NewVersion(
             story_id=story.id,
             number=number,
@@ -494,7 +497,7 @@ class Archive:
             known = {number: links, number + 1: following_links}
             self._relineage(writer, story.id, stored, known)
         else:
-            old_document = comparison[1] if comparison else None
+            old_document = comparison.old if comparison else None
             self._add_lineage(
                 writer,
                 story.id,
@@ -537,7 +540,7 @@ class Archive:
             item_index=item.index,
         )
         weight = significance(
-            ComparisonValue(*comparison) if comparison else None,
+            comparison,
             first_take=document,
             watch_terms=self.watch_terms,
         )
@@ -679,12 +682,11 @@ class Archive:
 
     def compare(self, story_key: str, old: int | None = None, new: int | None = None) -> ChangeLog:
         """`old` → `new`; by default the latest version against the one before it."""
-        changelog, _, _ = self.compare_with_documents(story_key, old, new)
-        return changelog
+        return self.comparison(story_key, old, new).changelog
 
-    def compare_with_documents(
+    def comparison(
         self, story_key: str, old: int | None = None, new: int | None = None
-    ) -> tuple[ChangeLog, Document, Document]:
+    ) -> Comparison:
         """`compare`, with the two documents it compared (renderers number paragraphs)."""
         with self._store.reading() as reader:
             story = _find_story(reader, story_key)
@@ -698,11 +700,9 @@ class Archive:
         self, story_key: str, first: int | None = None, last: int | None = None
     ) -> list[ChangeLog]:
         """Each consecutive pair from version `first` (default 1) to `last` (default the latest)."""
-        return [changelog for changelog, _, _ in self._history(story_key, first, last)]
+        return [pair.changelog for pair in self._history(story_key, first, last)]
 
-    def _history(
-        self, story_key: str, first: int | None, last: int | None
-    ) -> list[tuple[ChangeLog, Document, Document]]:
+    def _history(self, story_key: str, first: int | None, last: int | None) -> list[Comparison]:
         with self._store.reading() as reader:
             story = _find_story(reader, story_key)
             first = 1 if first is None else first
@@ -716,11 +716,7 @@ class Archive:
                     raise _no_version(story, number)
             documents = reader.documents([version.id for version in versions])
         return [
-            (
-                _changelog(story, old, new, old_document, new_document),
-                old_document,
-                new_document,
-            )
+            _comparison(story, old, new, old_document, new_document)
             for (old, old_document), (new, new_document) in itertools.pairwise(
                 zip(versions, documents, strict=True)
             )
@@ -731,15 +727,19 @@ class Archive:
 
         "" for a version that changed nothing. Costs a comparison per version.
         """
+        from versions.advisory import advisory
+
         return {
-            changelog.new.version or 0: advisory_line(changelog, old, new)
-            for changelog, old, new in self._history(story_key, None, None)
+            pair.changelog.new.version or 0: advisory(pair)
+            for pair in self._history(story_key, None, None)
         }
 
     def advisory(self, story_key: str, number: int) -> str:
         """The advisory line generated for version `number` (> 1) against the one before it."""
-        ((changelog, old, new),) = self._history(story_key, number - 1, number)
-        return advisory_line(changelog, old, new)
+        from versions.advisory import advisory
+
+        (pair,) = self._history(story_key, number - 1, number)
+        return advisory(pair)
 
     def export(
         self,
@@ -755,30 +755,31 @@ class Archive:
 
         Paragraphs are numbered as editors count them (the documents go to the renderer).
         """
+        from versions.export import PROVENANCE_FORMATS, render_comparisons
+
         if pair is not None:
             with self._store.reading() as reader:
-                triples = [_pair(reader, _find_story(reader, story_key), *pair)]
+                pairs = [_pair(reader, _find_story(reader, story_key), *pair)]
         else:
-            triples = self._history(story_key, first, last)
-            if not triples:
+            pairs = self._history(story_key, first, last)
+            if not pairs:
                 key = self.story(story_key).key
                 raise WirediffError(f"{key}: one version only in that range, nothing to compare")
-        changelogs = [changelog for changelog, _, _ in triples]
         provenance = None
         if fmt in PROVENANCE_FORMATS:
             covered: dict[int, Document] = {}
-            for changelog, old, new in triples:
-                covered[changelog.old.version or 0] = old
-                covered[changelog.new.version or 0] = new
+            for compared in pairs:
+                for ref, document in (
+                    (compared.changelog.old, compared.old),
+                    (compared.changelog.new, compared.new),
+                ):
+                    if document is not None:
+                        covered[ref.version or 0] = document
             provenance = self._provenance(story_key, covered)
-        text = render(
-            changelogs,
-            fmt,
-            documents=[(old, new) for _, old, new in triples],
-            provenance=provenance,
-        )
-        span = (changelogs[0].old.version or 0, changelogs[-1].new.version or 0)
-        return Export(changelogs[0].story_key or story_key, fmt, text, span, len(changelogs))
+        text = render_comparisons(pairs, fmt, provenance=provenance)
+        first_log, last_log = pairs[0].changelog, pairs[-1].changelog
+        span = (first_log.old.version or 0, last_log.new.version or 0)
+        return Export(first_log.story_key or story_key, fmt, text, span, len(pairs))
 
     def documents(self, story_key: str, numbers: Iterable[int]) -> dict[int, Document]:
         """Several versions' documents by number, read in one go (exports number paragraphs)."""
@@ -831,6 +832,9 @@ class Archive:
                 raise _no_version(story, number)
             lines = reader.sentences_with_lineage(rows[number - 1].id)
             removed = reader.removed_by(rows[number - 2].id, number) if number > 1 else []
+        from versions.blame import Take, blame
+        from versions.lineage import reverts
+
         takes = {row.number: Take(row.number, row.label, row.created_at) for row in rows}
         document = Document.from_sentences([sentence for sentence, _ in lines])
         return blame(
@@ -856,6 +860,8 @@ class Archive:
             documents = reader.documents([row.id for row in rows])
         if not 0 <= index < len(documents[number - 1].sentences):
             raise UnknownVersion(f"v{number} of {story.key} has no sentence {index}")
+        from versions.blame import Take, sentence_history
+
         takes = {row.number: Take(row.number, row.label, row.created_at) for row in rows}
         return sentence_history(
             story.key,
@@ -871,6 +877,8 @@ class Archive:
         """Versions whose text returns to an earlier version's: {version: the one it returns to}."""
         with self._store.reading() as reader:
             rows = reader.takes(_find_story(reader, story_key).id)
+        from versions.lineage import reverts
+
         return reverts([row.content_hash for row in rows])
 
     def story_grid(self, story_key: str) -> list[GridRow]:
@@ -903,6 +911,9 @@ class Archive:
             rows = reader.takes(story.id)
             covered = [(row.id, row.number) for row in rows if row.number in documents]
             lineage = reader.takes_lineage(covered)
+        from versions.blame import Provenance, Take
+        from versions.lineage import reverts
+
         return Provenance(
             story.key,
             story.title,
@@ -960,9 +971,9 @@ class Archive:
             with self._store.reading() as reader:
                 story = _find_story(reader, key)
                 seen = max(story.version_count - unread[key], 1)
-                changelog, old, new = _pair(reader, story, seen, story.version_count)
+                compared = _pair(reader, story, seen, story.version_count)
                 row = reader.story_row(story)
-            caught.append((story, CatchUp(row, seen, story.version_count, changelog, old, new)))
+            caught.append((story, CatchUp(row, seen, story.version_count, compared)))
         caught.sort(key=lambda pair: pair[1].story.last_update, reverse=True)
         if mark and caught:
             with self._store.editors() as editors:
@@ -991,11 +1002,13 @@ class Archive:
     ) -> Iterator[tuple[VersionRow, Assessment]]:
         """`significance` with the advisory line wirediff writes, one arrival at a time and a
         reading session each, so a screen shows them as they come (the desk)."""
+        from versions.advisory import advisory
+
         terms = self.watch_terms if watch_terms is None else watch_terms
         for row in rows:
             with self._store.reading() as reader:
                 scored, pair = _scored(reader, row, terms)
-            written = advisory_line(pair.changelog, pair.old, pair.new) if pair is not None else ""
+            written = advisory(pair) if pair is not None else ""
             yield row, Assessment(scored, written)
 
     def latest_version_id(self) -> int:
@@ -1016,7 +1029,7 @@ class Archive:
 
 def _scored(
     reader: Reader, row: VersionRow, terms: Sequence[str]
-) -> tuple[Significance, ComparisonValue | None]:
+) -> tuple[Significance, Comparison | None]:
     """A stored version's significance, and its comparison with the one before (None for
     a first take)."""
     story = _find_story(reader, row.story_key)
@@ -1025,7 +1038,7 @@ def _scored(
         return significance(None, first_take=first, watch_terms=terms), None
     previous = _find_version(reader, story, row.number - 1)
     old, new = reader.documents([previous.id, row.id])
-    pair = ComparisonValue(_changelog(story, previous, row, old, new), old, new)
+    pair = _comparison(story, previous, row, old, new)
     return significance(pair, watch_terms=terms), pair
 
 
@@ -1052,25 +1065,25 @@ def _find_version(reader: Reader, story: StoryState, number: int) -> VersionRow:
     return version
 
 
-def _pair(
-    reader: Reader, story: StoryState, old: int, new: int
-) -> tuple[ChangeLog, Document, Document]:
+def _pair(reader: Reader, story: StoryState, old: int, new: int) -> Comparison:
     """Version `old` against version `new`, with the two documents compared."""
     old_version = _find_version(reader, story, old)
     new_version = _find_version(reader, story, new)
     old_document, new_document = reader.documents([old_version.id, new_version.id])
-    changelog = _changelog(story, old_version, new_version, old_document, new_document)
-    return changelog, old_document, new_document
+    return _comparison(story, old_version, new_version, old_document, new_document)
 
 
-def _changelog(
+def _comparison(
     story: StoryState,
     old: VersionRow,
     new: VersionRow,
     old_document: Document,
     new_document: Document,
-) -> ChangeLog:
-    return compare_documents(
+) -> Comparison:
+    # imported here: listing stories and versions never compares
+    from versions.compare import compare as compare_documents
+
+    changelog = compare_documents(
         old_document,
         new_document,
         story_key=story.key,
@@ -1078,6 +1091,7 @@ def _changelog(
         old_ref=VersionRef(old.number, old.label),
         new_ref=VersionRef(new.number, new.label),
     )
+    return Comparison(changelog, old_document, new_document)
 
 
 def _no_version(story: StoryState, number: int) -> UnknownVersion:

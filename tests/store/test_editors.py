@@ -105,7 +105,8 @@ def test_catchup_diffs_from_the_last_seen_version_and_marks_it_read(
 
         (peek,) = archive.catchup("ana", mark=False)
         assert (peek.story.key, peek.seen, peek.latest, peek.unread) == (PERU, 1, 3, 2)
-        assert peek.changelog.old.version == 1 and peek.changelog.new.version == 3
+        changelog = peek.comparison.changelog
+        assert changelog.old.version == 1 and changelog.new.version == 3
         assert archive.unread("ana") == {PERU: 2}
 
         (caught,) = archive.catchup("ana")

@@ -68,7 +68,7 @@ async def test_a_slow_archive_never_stops_the_ui_answering_keys(db_url: str) -> 
 class FailingDisk(Archive):
     """The sample archive on a disk that fails when a comparison reads it."""
 
-    def compare_with_documents(self, *args: Any, **kwargs: Any) -> Any:
+    def comparison(self, *args: Any, **kwargs: Any) -> Any:
         raise OSError(5, "Input/output error")
 
 

@@ -102,7 +102,7 @@ class DiffScreen(WirediffScreen):
     def _read(self, pair: Pair) -> None:
         archive = self.workspace.archive
         numbers = [row.number for row in archive.versions(self.story_key)]
-        compared = Comparison(*archive.compare_with_documents(self.story_key, *pair))
+        compared = archive.comparison(self.story_key, *pair)
         key, user = compared.changelog.story_key or self.story_key, self.workspace.user
         if key in archive.followed(user):  # the editor has now read up to this version
             archive.mark_seen(user, key, pair[1])
@@ -149,10 +149,7 @@ class DiffScreen(WirediffScreen):
     def _fetch(self, pairs: list[Pair]) -> None:
         """The neighbouring pairs' change logs and documents, handed to the screen."""
         archive = self.workspace.archive
-        compared = {
-            pair: Comparison(*archive.compare_with_documents(self.story_key, *pair))
-            for pair in pairs
-        }
+        compared = {pair: archive.comparison(self.story_key, *pair) for pair in pairs}
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._keep, compared)
 

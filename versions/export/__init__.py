@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from versions.advisory import advisory_line
-from versions.comparison import comparisons
+from versions.comparison import Comparison, comparisons
 from versions.export import csvfmt, html, jsonfmt, markdown, terminal
 from versions.model import ChangeLog, Document
 
@@ -47,7 +47,19 @@ def render(
     advisory lines get better topics. With `provenance` (the versions' stored lineage) the
     Markdown, HTML and JSON carry where each sentence came from, and HTML the story's grid.
     """
-    pairs = comparisons(changelogs, documents)
+    return render_comparisons(
+        comparisons(changelogs, documents), fmt, color=color, provenance=provenance
+    )
+
+
+def render_comparisons(
+    pairs: Sequence[Comparison],
+    fmt: Format,
+    *,
+    color: bool = False,
+    provenance: Provenance | None = None,
+) -> str:
+    """`render` for comparisons as the archive hands them over, documents included."""
     if fmt == "markdown":
         return markdown.render(pairs, provenance)
     if fmt == "html":
@@ -67,4 +79,12 @@ def safe_filename(story_key: str, fmt: Format, pair: tuple[int, int]) -> str:
     return f"wirediff-{key}-v{pair[0]}-v{pair[1]}.{EXTENSIONS[fmt]}"
 
 
-__all__ = ["FORMATS", "PROVENANCE_FORMATS", "Format", "advisory_line", "render", "safe_filename"]
+__all__ = [
+    "FORMATS",
+    "PROVENANCE_FORMATS",
+    "Format",
+    "advisory_line",
+    "render",
+    "render_comparisons",
+    "safe_filename",
+]

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from versions import editorial
+from versions.advisory import advisory as advisory_of
 from versions.config import Notify
-from versions.export import advisory_line
 from versions.model import Status
 from versions.service import IngestResult
 from versions.watch.events import EventLog
@@ -51,7 +51,7 @@ def describe(
         "followed": followed,
     }
     if advisory:
-        line = advisory_line(*result.comparison) if result.comparison else ""
+        line = advisory_of(result.comparison) if result.comparison else ""
         fields["advisory"] = line or None
     return fields
 
