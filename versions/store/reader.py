@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, Integer, Row, column, func, or_, select
 
-from versions.lineage import Lineage, TakeLineage
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence, Status
 from versions.records import ChangeCounts, StoryRow, StoryState, VersionRow
-from versions.store import lineage as stored_lineage
 from versions.store.backend import Backend, like_escape
 from versions.store.schema import follow_table, sentence_table, story_table, version_table
+
+if TYPE_CHECKING:  # blame's queries load the engine's lineage, which listings never need
+    from versions.lineage import Lineage, TakeLineage
 
 # A version as listings and documents read it: not the delivery's bytes, the signature
 # or the whole text (a document is rebuilt from its sentences).
@@ -215,15 +216,23 @@ class Reader:
     # lineage (versions.store.lineage)
 
     def takes(self, story_id: int) -> list[Any]:
+        from versions.store import lineage as stored_lineage
+
         return stored_lineage.takes_of(self._connection, story_id)
 
     def sentences_with_lineage(self, version_id: int) -> list[tuple[Sentence, Lineage]]:
+        from versions.store import lineage as stored_lineage
+
         return stored_lineage.sentences_with_lineage(self._connection, version_id)
 
     def removed_by(self, previous_id: int, number: int) -> list[tuple[Sentence, Lineage]]:
+        from versions.store import lineage as stored_lineage
+
         return stored_lineage.removed_by(self._connection, previous_id, number)
 
     def takes_lineage(self, versions: Sequence[tuple[int, int]]) -> dict[int, TakeLineage]:
+        from versions.store import lineage as stored_lineage
+
         return stored_lineage.takes_lineage(self._connection, versions)
 
 

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from versions.store import db
 from versions.store.backend import backend_for
-from versions.store.editors import EditorState, editor_transaction
-from versions.store.lineage import LineageMemory
 from versions.store.reader import Reader
-from versions.store.writer import IngestWriter, ingest_transaction
+
+# Loaded by the first write: the read commands never need them (issue 11: start-up).
+if TYPE_CHECKING:
+    from versions.store.editors import EditorState
+    from versions.store.lineage import LineageMemory
+    from versions.store.writer import IngestWriter
 
 
 class Store:
@@ -24,7 +28,7 @@ class Store:
         self._engine = engine
         self._backend = backend_for(engine.dialect.name)
         self._watch = db.ChangeWatch(engine)
-        self._lineage = LineageMemory()
+        self._lineage: LineageMemory | None = None  # made by the first ingest
 
     @contextmanager
     def reading(self) -> Iterator[Reader]:
@@ -35,12 +39,19 @@ class Store:
     @contextmanager
     def ingesting(self) -> Iterator[IngestWriter]:
         """One transaction holding the ingest lock from its first read to its commit."""
+        from versions.store.lineage import LineageMemory
+        from versions.store.writer import ingest_transaction
+
+        if self._lineage is None:
+            self._lineage = LineageMemory()
         with ingest_transaction(self._engine, self._backend, self._lineage) as writer:
             yield writer
 
     @contextmanager
     def editors(self) -> Iterator[EditorState]:
         """A short transaction over the editors' follows and last-seen versions."""
+        from versions.store.editors import editor_transaction
+
         with editor_transaction(self._engine, self._backend) as state:
             yield state
 
