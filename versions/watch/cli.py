@@ -48,7 +48,8 @@ from versions.watch.notice import Reporter
     "--exec",
     "command",
     metavar="CMD",
-    help="Shell command run for each new version, with its summary as JSON on stdin.",
+    help="Shell command run for each new version worth it (below), with its summary as "
+    "JSON on stdin.",
 )
 @click.option(
     "--exec-timeout",
