@@ -49,6 +49,7 @@ from versions.editorial import COUNT_ORDER, FLAGGED, plural
 from versions.errors import WirediffError
 from versions.intake import failure_text
 from versions.service import Archive, VersionRow
+from versions.significance import CORRECTED_FLOOR
 
 
 def update_message(row: VersionRow) -> str:
@@ -141,23 +142,37 @@ class WirediffApp(App[None]):
     def _watch(self) -> None:
         watch_archive(
             self.archive,
-            lambda rows: self.post_message(
-                VersionsArrived(rows, self.archive.followed(self.workspace.user))
-            ),
+            self._arrived,
             interval=self.poll_interval,
             sleep=lambda seconds: not self._stop.wait(seconds),
         )
 
+    def _arrived(self, rows: list[VersionRow]) -> None:
+        """On the watcher's thread: the editor's follows and each arrival's significance are
+        read here, never on the UI thread."""
+        followed = self.archive.followed(self.workspace.user)
+        self.post_message(VersionsArrived(rows, followed, self.archive.significance(rows)))
+
     # Live updates and failures
 
     def on_versions_arrived(self, message: VersionsArrived) -> None:
-        """Say what arrived; every open screen refreshes what it shows, in place."""
+        """Say what arrived and is worth a notice (`Notify.announces`: a followed story, or
+        significant enough), with its significance and why; every open screen refreshes
+        what it shows, in place."""
+        notify = self.workspace.settings.notify
         for row in message.versions:
             followed = row.story_key in message.followed
+            scored = message.significance.get(row.id)
+            if scored is not None and not notify.announces(scored.score, followed=followed):
+                continue
+            text = update_message(row)
+            if scored is not None:
+                text += f"\nsignificance {scored}"
             self.notify(
-                update_message(row),
+                text,
                 title="★ Followed story" if followed else "Wire",
                 markup=False,
+                severity="warning" if scored and scored.score >= CORRECTED_FLOOR else "information",
                 timeout=12 if followed else 8,
             )
         for screen in self.screen_stack:
@@ -251,7 +266,7 @@ def run(url: str | None = None, *, user: str | None = None, desk: bool = False) 
     theme and export folder of the user's config file; `user` names the desk editor
     (default: the config's), `desk` starts on the desk screen."""
     chosen = config.load()
-    settings = Settings(theme=chosen.theme, export_dir=chosen.export_dir)
+    settings = Settings(theme=chosen.theme, export_dir=chosen.export_dir, notify=chosen.notify)
     editor = config.editor(user, chosen)
     with Archive.open(url, watch_terms=chosen.watch_terms) as archive:
         app = WirediffApp(archive, settings=settings, user=editor, desk=desk)

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from versions.service import VersionRow
+    from versions.significance import Significance
 
 
 class OpenStory(Message):
@@ -99,16 +102,23 @@ class VersionsArrived(Message):
     (toolong's `can_replace`), so the screens reload once and every version is still told.
     """
 
-    def __init__(self, versions: list[VersionRow], followed: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        versions: list[VersionRow],
+        followed: frozenset[str] = frozenset(),
+        significance: Mapping[int, Significance] | None = None,
+    ) -> None:
         super().__init__()
         self.versions = versions
         self.followed = followed  # the keys of the stories the editor follows, read with them
+        self.significance = dict(significance or {})  # by version id, scored in the watcher
 
     def can_replace(self, message: Message) -> bool:
         # Textual asks the message it took from the queue whether the next one may stand
         # in for it; that one then carries both messages' versions.
         if isinstance(message, VersionsArrived):
             message.versions = [*self.versions, *message.versions]
+            message.significance = self.significance | message.significance
             return True
         return False
 

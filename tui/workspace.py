@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from versions.config import Notify
 from versions.service import Archive
 
 
@@ -20,6 +21,7 @@ class Settings:
     theme: str | None = None
     keys: Mapping[str, str] = field(default_factory=dict)  # binding id → keys, "diff.next" → "n,j"
     export_dir: Path | None = None  # None: the working directory
+    notify: Notify = field(default_factory=Notify)  # which arrivals pop up a notice
 
 
 @dataclass

@@ -23,9 +23,11 @@ EXTRA = "\nKyiv said on Friday that a second senior U.S. official confirmed the 
 
 
 def new_take(archive: Archive, key: str, n: int = 1) -> None:
-    """Another take of the story: the latest text with one sentence more."""
+    """Another take of the story: the latest text with one sentence more, above the trailer
+    (after it, the sentence would read as credits: significance 0, never told)."""
     latest = archive.versions(key)[-1].number
-    text = archive.document(key, latest).text + EXTRA.format(n=n)
+    *body, trailer = archive.document(key, latest).text.splitlines()
+    text = "\n".join([*body, EXTRA.format(n=n).strip(), trailer])
     [result] = archive.ingest(text.encode(), source=f"take-{n}", story=key)
     assert result.status == "added", result
 
