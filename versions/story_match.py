@@ -90,7 +90,8 @@ def signature(shingle_hashes: bytes | Iterable[int]) -> tuple[int, ...]:
     import numpy as np
 
     if isinstance(shingle_hashes, bytes):
-        x = np.unique(np.frombuffer(shingle_hashes, dtype=">u8").astype(np.uint64))
+        # repeats stay: the minimum ignores them, and finding them cost more than they do
+        x = np.frombuffer(shingle_hashes, dtype=">u8").astype(np.uint64)
     else:
         x = np.fromiter(shingle_hashes, dtype=np.uint64)
     if not x.size:
