@@ -113,6 +113,37 @@ def same_item(
     return None
 
 
+def repeat_of(
+    existing: Sequence[StoredVersion],
+    matches: Sequence[StoredVersion],
+    meta: ItemMeta,
+    created: datetime,
+) -> StoredVersion | None:
+    """Of the stored versions with this item's label and text (`matches`), the one the item
+    is another delivery of, if any.
+
+    The same text next to itself is one version delivered twice. The same text after a
+    different take is a revert, a new version, when the item and the version it matches
+    both carry what tells deliveries apart and it differs: the agency's version number, or
+    under one guid the creation time. Without that on both sides (plain text, or a take
+    stored as plain text and delivered again as ninjs) it is the same text delivered again,
+    and ingest stays idempotent.
+    """
+    number = position(existing, meta, created)
+    for version in matches:
+        if version.number in (number - 1, number) or _same_delivery(version, meta):
+            return version
+    return None
+
+
+def _same_delivery(version: StoredVersion, meta: ItemMeta) -> bool:
+    if meta.version is not None and version.agency_version is not None:
+        return meta.version == version.agency_version
+    if meta.guid is not None and meta.guid == version.guid and meta.created is not None:
+        return meta.created == version.created_at
+    return True
+
+
 def _without_lines(text: str, lines: list[str]) -> str:
     drop = set(lines)
     return "\n".join(line for line in text.splitlines() if line not in drop)

@@ -434,8 +434,11 @@ class Archive:
         if story is not None:
             existing = writer.stored_versions(story.id)
             texts = writer.version_texts(placement.texts_to_compare(existing, document))
-            same = placement.same_item(existing, document, texts) or writer.same_content(
-                story.id, item.content_hash, meta.label
+            same = placement.same_item(existing, document, texts) or placement.repeat_of(
+                existing,
+                writer.same_content(story.id, item.content_hash, meta.label),
+                meta,
+                created,
             )
             if same is not None:
                 learned = placement.learned_identity(same, meta)

@@ -14,6 +14,7 @@ from versions.placement import (
     choose_story,
     learned_identity,
     position,
+    repeat_of,
     same_item,
     texts_to_compare,
 )
@@ -230,3 +231,105 @@ CHOICES = [
 @pytest.mark.parametrize(("candidates", "guid", "expected"), CHOICES)
 def test_choose_story(candidates: list[Candidate], guid: str | None, expected: int | None) -> None:
     assert choose_story(candidates, BASE, "quake hits peru", guid) == expected
+
+
+# repeat_of: (stored versions, the matches among them (same label and text), the item's meta,
+# its creation time, the number of the version it repeats, or None for a new version)
+_NINJS = [_stored(n, guid="urn:x", agency_version=n, created=_hours(n)) for n in (1, 2, 3)]
+_FEED = [_stored(n, guid="urn:f", created=_hours(n)) for n in (1, 2, 3)]  # no version numbers
+_PLAIN = [_stored(n, created=_hours(n)) for n in (1, 2, 3)]
+REPEATS = [
+    pytest.param(
+        _NINJS,
+        [_NINJS[2]],
+        ItemMeta(guid="urn:x", version=4),
+        _hours(4),
+        3,
+        id="the last take's text again, a new agency version: delivered twice in a row",
+    ),
+    pytest.param(
+        _NINJS,
+        [_NINJS[1]],
+        ItemMeta(guid="urn:x", version=4),
+        _hours(4),
+        None,
+        id="v2's text after v3, a new agency version: a revert",
+    ),
+    pytest.param(
+        _NINJS,
+        [_NINJS[1]],
+        ItemMeta(guid="urn:x", version=2),
+        _hours(2),
+        2,
+        id="v2 itself delivered again: the same agency version",
+    ),
+    pytest.param(
+        _FEED,
+        [_FEED[0]],
+        ItemMeta(guid="urn:f", created=_hours(4)),
+        _hours(4),
+        None,
+        id="v1's text after others under its guid, filed at a later time: a revert",
+    ),
+    pytest.param(
+        _FEED,
+        [_FEED[0]],
+        ItemMeta(guid="urn:f", created=_hours(1)),
+        _hours(1),
+        1,
+        id="v1 itself again: the same creation time",
+    ),
+    pytest.param(
+        _FEED,
+        [_FEED[1]],
+        ItemMeta(guid="urn:f", created=_hours(1.5)),
+        _hours(1.5),
+        2,
+        id="filed just before the take it repeats: next to itself, one version",
+    ),
+    pytest.param(
+        _PLAIN,
+        [_PLAIN[0]],
+        ItemMeta(),
+        _hours(9),
+        1,
+        id="plain text without a time: the same file again, nothing tells a revert apart",
+    ),
+    pytest.param(
+        _PLAIN,
+        [_PLAIN[0]],
+        ItemMeta(created=_hours(4)),
+        _hours(4),
+        1,
+        id="plain text with a time: nothing on v1 tells a revert from v1 again",
+    ),
+    pytest.param(
+        _PLAIN,
+        [_PLAIN[0]],
+        ItemMeta(guid="urn:x", version=1, created=_hours(7)),
+        _hours(7),
+        1,
+        id="a take stored as plain text, delivered again as ninjs: its text again",
+    ),
+    pytest.param(
+        [*_NINJS, _stored(4, guid="urn:x", agency_version=4, created=_hours(4))],
+        [_NINJS[1], _stored(4, guid="urn:x", agency_version=4, created=_hours(4))],
+        ItemMeta(guid="urn:x", version=4),
+        _hours(4),
+        4,
+        id="a stored revert delivered again: found among several matches",
+    ),
+    pytest.param(_NINJS, [], ItemMeta(guid="urn:x", version=4), _hours(4), None, id="no match"),
+]
+
+
+@pytest.mark.parametrize(("existing", "matches", "meta", "created", "expected"), REPEATS)
+def test_repeat_of(
+    existing: list[StoredVersion],
+    matches: list[StoredVersion],
+    meta: ItemMeta,
+    created: datetime,
+    expected: int | None,
+) -> None:
+    repeated = repeat_of(existing, matches, meta, created)
+    assert (repeated.number if repeated else None) == expected

@@ -198,12 +198,12 @@ class IngestWriter:
 
     def same_content(
         self, story_id: int, content_hash: str, label: str | None
-    ) -> StoredVersion | None:
-        """The stored version with this text and this label, if any."""
+    ) -> list[StoredVersion]:
+        """The stored versions with this text and this label, in order (a revert makes two)."""
         query = _SAME_CONTENT_UNLABELLED if label is None else _SAME_CONTENT
         values = {"story_id": story_id, "content_hash": content_hash, "label": label}
-        row = self._connection.execute(query, values).first()
-        return StoredVersion(*row) if row else None
+        rows = self._connection.execute(query, values)
+        return sorted((StoredVersion(*row) for row in rows), key=lambda version: version.number)
 
     def new_story(
         self, key: str, guid: str | None, first_seen: datetime, last_update: datetime
