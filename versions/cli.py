@@ -514,13 +514,15 @@ def diff(
     """What changed in STORY from version OLD to NEW (default: latest against the one before)."""
     with _open(ctx) as archive, _suggesting(archive, story):
         compared = archive.comparison(story, old, new)
+        reverts = archive.reverts(story) if output_format == "text" else None
     if output_format == "json":
         click.echo(json.dumps(compared.changelog.to_dict(), ensure_ascii=False, indent=2))
         return
     from versions.export import render_comparisons
 
     fmt: Format = "text" if output_format == "text" else _EXPORT_FORMATS[output_format]
-    _page(ctx, render_comparisons([compared], fmt, color=_use_color(color)))
+    text = render_comparisons([compared], fmt, color=_use_color(color), reverts=reverts)
+    _page(ctx, text)
 
 
 def _use_color(choice: str) -> bool:

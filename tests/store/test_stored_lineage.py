@@ -254,3 +254,32 @@ def test_a_take_returning_to_an_earlier_text_is_a_revert_in_blame_and_exports(
         assert "**v4 returns to the text of v2: a revert**" in section
         restored = _sentence(_blame_json(archive, key), PENTAGON)
         assert restored["began"] == 2 and restored["origin"] == "equal"
+
+
+def test_a_revert_under_the_label_of_the_take_it_returns_to_is_a_new_version(
+    db_url: str,
+) -> None:
+    """The wire refiles v2's text under v2's label after v3: a revert, not a duplicate of v2.
+    The same item delivered again, or twice in a row, still stores once."""
+    labels = [None, "UPDATE 1", "UPDATE 2", "UPDATE 1"]
+    reverted = [TAKES[0], TAKES[1], TAKES[2], TAKES[1]]
+    items = [
+        _ninjs(number, paragraphs, label=label)
+        for number, (paragraphs, label) in enumerate(zip(reverted, labels, strict=True), start=1)
+    ]
+    with Archive.open(db_url) as archive:
+        for number, item in enumerate(items, start=1):
+            (result,) = archive.ingest(item, source=f"take {number}")
+            assert (result.status, result.version) == ("added", number)
+        key = archive.stories()[0].key
+        assert archive.reverts(key) == {4: 2}
+        assert _blame_json(archive, key)["reverts_to"] == 2
+        diff = ["--db", db_url, "diff", key, "--color", "never"]
+        lines = CliRunner().invoke(cli, diff).output.splitlines()
+        assert lines[1] == "↺ v4 returns to the text of v2: a revert"
+        assert "revert" not in CliRunner().invoke(cli, [*diff, "2", "3"]).output
+        again = [archive.ingest(item, source="again")[0] for item in items]
+        assert [(r.status, r.version) for r in again] == [("unchanged", n) for n in (1, 2, 3, 4)]
+        (twice,) = archive.ingest(_ninjs(5, TAKES[1], label="UPDATE 1"), source="take 5")
+        assert (twice.status, twice.version) == ("unchanged", 4)  # v4's text right after v4
+        assert len(archive.versions(key)) == 4

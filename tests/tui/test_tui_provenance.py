@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.drive import highlighted_row, open_story, press, screen_text, settle, to_sentence
+from tests.tui.drive import (
+    highlighted_row,
+    open_story,
+    press,
+    screen_text,
+    settle,
+    shown,
+    to_sentence,
+)
 from tests.tui.sample_archive import NOW
 from tui.app import WirediffApp
 from tui.screens.diff import DiffScreen
@@ -147,14 +155,14 @@ TALKS = "Talks between the two governments stalled last month in Geneva."
 MISSILE = "A U.S. official said Russia fired a ballistic missile at Dnipro."
 
 
-def _ninjs(version: int, paragraphs: list[str]) -> bytes:
+def _ninjs(version: int, paragraphs: list[str], label: str = "") -> bytes:
     return json.dumps(
         {
             "uri": "urn:x:kursk",
             "version": str(version),
             "versioncreated": (START + timedelta(hours=version)).isoformat(),
             "pubstatus": "usable",
-            "headline": "North Korean troops reach Kursk front",
+            "headline": f"{label}North Korean troops reach Kursk front",
             "body_text": "\n\n".join(paragraphs),
         }
     ).encode()
@@ -188,3 +196,25 @@ async def test_a_removed_and_restored_sentence_shows_both_and_the_removal_opens_
             await press(pilot, "up", "d")  # the removal
             assert isinstance(app.screen, DiffScreen)
             assert (app.screen.old, app.screen.new) == (2, 3)
+
+
+async def test_the_diff_of_a_take_returning_to_an_earlier_text_says_it_is_a_revert(
+    tmp_path: Path,
+) -> None:
+    takes = [
+        ([KURSK], ""),
+        ([KURSK, PENTAGON], "UPDATE 1-"),
+        ([KURSK, PENTAGON, TALKS], "UPDATE 2-"),
+    ]
+    takes.append(takes[1])  # v4: v2's text again, under v2's label
+    with Archive.open(f"sqlite:///{tmp_path / 'revert.db'}") as archive:
+        for number, (paragraphs, label) in enumerate(takes, start=1):
+            archive.ingest(_ninjs(number, paragraphs, label), source=f"take {number}")
+        app = WirediffApp(archive, now=lambda: NOW, watch=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await open_story(pilot, "kursk")
+            await press(pilot, "enter")  # v4 against v3
+            assert "↺ v4 returns to the text of v2: a revert" in shown(app, "#summary")
+            await press(pilot, "left_square_bracket")  # v2 → v3: no revert
+            assert "revert" not in shown(app, "#summary")

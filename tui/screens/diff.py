@@ -66,6 +66,7 @@ class DiffScreen(WirediffScreen):
         # The pairs compared so far: a pair switch reads no database when the neighbours
         # were fetched in the background after the last one.
         self.comparisons: dict[Pair, Comparison] = {}
+        self.reverts: dict[int, int] = {}  # versions returning to an earlier one's text
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,15 +103,19 @@ class DiffScreen(WirediffScreen):
     def _read(self, pair: Pair) -> None:
         archive = self.workspace.archive
         numbers = [row.number for row in archive.versions(self.story_key)]
+        reverts = archive.reverts(self.story_key)
         compared = archive.comparison(self.story_key, *pair)
         key, user = compared.changelog.story_key or self.story_key, self.workspace.user
         if key in archive.followed(user):  # the editor has now read up to this version
             archive.mark_seen(user, key, pair[1])
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._arrived, numbers, pair, compared)
+            self.app.call_from_thread(self._arrived, numbers, reverts, pair, compared)
 
-    def _arrived(self, numbers: list[int], pair: Pair, compared: Comparison) -> None:
+    def _arrived(
+        self, numbers: list[int], reverts: dict[int, int], pair: Pair, compared: Comparison
+    ) -> None:
         self.numbers = numbers
+        self.reverts = reverts
         self._keep({pair: compared})
         if pair == self.pair:
             self._show()
@@ -164,6 +169,7 @@ class DiffScreen(WirediffScreen):
             only=view.only,
             side_by_side=view.side_by_side,
             changes_only=view.changes_only,
+            reverts_to=self.reverts.get(self.new),
         )
         where, total = view.position()
         status = Text(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.text import KIND_BADGE, TAG_BADGE, badge, plain
+from tui.text import EVENT_BADGE, KIND_BADGE, TAG_BADGE, badge, plain
+from versions.blame import revert_note
 from versions.editorial import FLAGGED, KIND_SIGN, NO_CHANGE, counted_kinds
+from versions.lineage import Event
 from versions.model import ChangeLog, Tag
 
 
@@ -26,11 +28,17 @@ def summary_text(
     only: str | None,
     side_by_side: bool,
     changes_only: bool = False,
+    reverts_to: int | None = None,
 ) -> Text:
+    """`reverts_to`: the earlier version whose text the new one returns to, if it does."""
     text = version_label(changelog.old.version, changelog.old.label)
     text.append(" → ")
     text.append_text(version_label(changelog.new.version, changelog.new.label))
     text.append("  ")
+    if reverts_to is not None and changelog.new.version is not None:
+        style = EVENT_BADGE[Event.RESTORED][1]
+        text.append_text(badge(f"↺ {revert_note(changelog.new.version, reverts_to)}", style))
+        text.append(" ")
     for kind, count in counted_kinds(changelog.summary):
         text.append(f"{KIND_SIGN[kind]}{count}", KIND_BADGE[kind][1])
         text.append(" ")
@@ -63,6 +71,7 @@ class SummaryBar(Static):
         only: str | None,
         side_by_side: bool,
         changes_only: bool,
+        reverts_to: int | None = None,
     ) -> None:
         self.update(
             summary_text(
@@ -71,5 +80,6 @@ class SummaryBar(Static):
                 only=only,
                 side_by_side=side_by_side,
                 changes_only=changes_only,
+                reverts_to=reverts_to,
             )
         )

@@ -7,7 +7,7 @@ by `editorial.visible`, formula-like CSV cells defused.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from versions.advisory import advisory_line
@@ -58,8 +58,13 @@ def render_comparisons(
     *,
     color: bool = False,
     provenance: Provenance | None = None,
+    reverts: Mapping[int, int] | None = None,
 ) -> str:
-    """`render` for comparisons as the archive hands them over, documents included."""
+    """`render` for comparisons as the archive hands them over, documents included.
+
+    `reverts` ({version: the version whose text it returns to}) marks reverts in "text";
+    the other formats take them from `provenance`.
+    """
     if fmt == "markdown":
         return markdown.render(pairs, provenance)
     if fmt == "html":
@@ -69,7 +74,9 @@ def render_comparisons(
     if fmt == "csv":
         return csvfmt.render(pairs)
     if fmt == "text":
-        return terminal.render(pairs, color=color)
+        if reverts is None and provenance is not None:
+            reverts = provenance.reverts
+        return terminal.render(pairs, color=color, reverts=reverts)
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 

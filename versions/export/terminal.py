@@ -10,9 +10,10 @@ ANSI codes (red deletions, green insertions, cyan hunk lines, yellow flags).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from versions.advisory import advisory
+from versions.blame import revert_note
 from versions.comparison import Comparison
 from versions.editorial import flags, visible
 from versions.export.layout import (
@@ -32,7 +33,11 @@ CYAN = "\x1b[36m"
 RESET = "\x1b[m"
 
 
-def render(pairs: Sequence[Comparison], *, color: bool) -> str:
+def render(
+    pairs: Sequence[Comparison], *, color: bool, reverts: Mapping[int, int] | None = None
+) -> str:
+    """`reverts`: {version: the earlier version whose text it returns to}, said under the
+    header of a pair whose new version is one."""
     paint = _Paint(color)
     out: list[str] = []
     for pair in pairs:
@@ -41,6 +46,9 @@ def render(pairs: Sequence[Comparison], *, color: bool) -> str:
             out.append("")
         title = f"{story_name(changelog)}: {pair_name(changelog)}"
         out.append(paint(BOLD, visible(title)))
+        number = changelog.new.version
+        if reverts and number is not None and number in reverts:
+            out.append(paint(YELLOW, f"↺ {revert_note(number, reverts[number])}"))
         line = advisory(pair)
         if line:
             out.append(visible(line))
