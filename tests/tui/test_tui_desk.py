@@ -45,30 +45,29 @@ async def test_follow_from_the_list_then_open_on_what_changed_since_last_looked(
         key = app.screen.rows[0].key  # type: ignore[attr-defined]
         latest = archive.story(key).versions
         await press(pilot, "f")
+        assert await wait_for(lambda: titles(app)[0].startswith("★ "))
         assert archive.followed("ana") == {key}
         assert archive.followed("bob") == frozenset()
-        assert titles(app)[0].startswith("★ ")
         assert "★ 1 followed" in shown(app, "#stories-status")
 
         new_take(archive, key, 1)
         new_take(archive, key, 2)
         app.screen.post_message(_changed(archive, key))
-        await settle(pilot)
-        assert titles(app)[0].startswith("★2 "), "two versions new to ana"
+        assert await wait_for(lambda: titles(app)[0].startswith("★2 ")), "two versions new to ana"
         assert "1 with news" in shown(app, "#stories-status")
 
         await press(pilot, "enter")  # the diff since ana last looked, over the timeline
-        assert isinstance(app.screen, DiffScreen)
-        assert app.screen.sub_title == f"v{latest} → v{latest + 2}"
+        assert await wait_for(lambda: isinstance(app.screen, DiffScreen))
+        assert await wait_for(lambda: app.screen.sub_title == f"v{latest} → v{latest + 2}")
         assert f"2 new versions since you last looked: v{latest} → v{latest + 2}" in notices(app)
-        assert archive.unread("ana") == {}
+        assert await wait_for(lambda: archive.unread("ana") == {})
         await press(pilot, "q", "q")
         assert isinstance(app.screen, StoriesScreen)
-        assert titles(app)[0].startswith("★ "), "read: the count is gone"
+        assert await wait_for(lambda: titles(app)[0].startswith("★ ")), "read: the count is gone"
 
         await press(pilot, "f")
+        assert await wait_for(lambda: not titles(app)[0].startswith("★"))
         assert archive.followed("ana") == frozenset()
-        assert not titles(app)[0].startswith("★")
 
 
 async def test_follow_and_unfollow_on_the_timeline(archive: Archive) -> None:

@@ -81,6 +81,7 @@ class StoryScreen(WirediffScreen):
         self.select = select
         self.generated: dict[int, str] = {}  # advisory lines written by wirediff, by version
         self.followed = False
+        self.seen: int | None = None  # of a followed story: the last version the editor saw
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,21 +114,45 @@ class StoryScreen(WirediffScreen):
         archive = self.workspace.archive
         story = archive.story(self.story_key)
         versions = archive.versions(self.story_key)
-        followed = story.key in archive.followed(self.workspace.user)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, story, versions, arrived, followed)
+            self.app.call_from_thread(self._show, story, versions, arrived)
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="follow-state",
+        name="Reading follows",
+    )
+    def _read_follow(self) -> None:
+        """Whether the editor follows the story, and the last version of it they saw."""
+        archive, user = self.workspace.archive, self.workspace.user
+        followed = self.story_key in archive.followed(user)
+        seen = archive.last_seen(user, self.story_key) if followed else None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_follow, followed, seen)
+
+    def _show_follow(self, followed: bool, seen: int | None) -> None:
+        self.followed, self.seen = followed, seen
+        self._draw_head()
+
+    def on_screen_resume(self) -> None:
+        """Back from a diff: it may have counted versions read."""
+        if self.story is not None:
+            self._read_follow()
 
     def _show(
         self,
         story: StoryRow,
         versions: list[VersionRow],
         arrived: list[int] | None,
-        followed: bool,
     ) -> None:
         """The first time, mark the latest against the one before; later, keep the marks."""
         first = self.story is None
         keep = self.select if first else self.highlighted()
-        self.story, self.versions, self.followed = story, versions, followed
+        self.story, self.versions = story, versions
+        if first:
+            self._read_follow()
         self.query_one("#versions", DataTable).loading = False
         if first and versions:
             self.mark_b = versions[-1].number
@@ -196,6 +221,9 @@ class StoryScreen(WirediffScreen):
         head.append(f"\n{story.key} · {plural(story.versions, 'version')}", "dim")
         if self.followed:
             head.append(" · ★ followed", "bold yellow")
+            new = story.versions - self.seen if self.seen is not None else 0
+            if new > 0:
+                head.append(f" · {plural(new, 'new version')} since you last looked (v{self.seen})")
         self.query_one("#story-head", Static).update(head)
         hint = Text(" A=")
         hint.append(f"v{self.mark_a}" if self.mark_a else "–", "bold")
@@ -268,8 +296,7 @@ class StoryScreen(WirediffScreen):
 
     def follow_changed(self, key: str, follow: bool) -> None:
         super().follow_changed(key, follow)
-        self.followed = follow
-        self._draw_head()
+        self._read_follow()
 
     def action_grid(self) -> None:
         self.post_message(OpenGrid(self.story_key))
