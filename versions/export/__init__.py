@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Literal
 
 from versions.advisory import advisory_line
 from versions.comparison import Comparison, comparisons
-from versions.export import csvfmt, html, jsonfmt, markdown, terminal
 from versions.model import ChangeLog, Document
 
 if TYPE_CHECKING:
@@ -63,17 +62,29 @@ def render_comparisons(
     """`render` for comparisons as the archive hands them over, documents included.
 
     `reverts` ({version: the version whose text it returns to}) marks reverts in "text";
-    the other formats take them from `provenance`.
+    the other formats take them from `provenance`. Each format's module is loaded when
+    asked for: `wirediff diff` prints text and should not pay for HTML's grid and
+    provenance (issue 11's start-up).
     """
     if fmt == "markdown":
+        from versions.export import markdown
+
         return markdown.render(pairs, provenance)
     if fmt == "html":
+        from versions.export import html
+
         return html.render(pairs, provenance)
     if fmt == "json":
+        from versions.export import jsonfmt
+
         return jsonfmt.render(pairs, provenance)
     if fmt == "csv":
+        from versions.export import csvfmt
+
         return csvfmt.render(pairs)
     if fmt == "text":
+        from versions.export import terminal
+
         if reverts is None and provenance is not None:
             reverts = provenance.reverts
         return terminal.render(pairs, color=color, reverts=reverts)
