@@ -12,12 +12,23 @@ Part of `python -m bench`; alone, with its own number of runs:
 
 from __future__ import annotations
 
+import compileall
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from bench.harness import SAMPLES, Figure, Run, Target, at_most, megabytes, run_process, wirediff
+from bench.harness import (
+    ROOT,
+    SAMPLES,
+    Figure,
+    Run,
+    Target,
+    at_most,
+    megabytes,
+    run_process,
+    wirediff,
+)
 
 STORY = "strong-earthquake"
 GROUP = "CLI start-up"
@@ -42,8 +53,20 @@ def commands(db: str) -> dict[str, tuple[list[str], list[Target]]]:
     }
 
 
+def compiled() -> None:
+    """Byte-compile wirediff's own modules, as pip does when it installs the wheel.
+
+    A checkout run with PYTHONDONTWRITEBYTECODE (as the shared machine's shells are)
+    would otherwise compile every module from source on every start, which no
+    installed wirediff does.
+    """
+    for package in ("versions", "tui"):
+        compileall.compile_dir(ROOT / package, quiet=2)
+
+
 def timings(db: str, runs: int) -> dict[str, tuple[float, int]]:
     """Median seconds and peak RSS of each command (and of bare Python), interleaved."""
+    compiled()
     table = {"python -c pass": [sys.executable, "-c", "pass"]}
     table |= {name: argv for name, (argv, _) in commands(db).items()}
     seconds: dict[str, list[float]] = {name: [] for name in table}
