@@ -74,7 +74,7 @@ async def pair_switch(archive: Archive, rounds: int = 5) -> dict[str, float]:
     app_times: dict[str, list[float]] = {"]": [], "j": []}
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(rounds):
-            screen = DiffScreen(app.desk, key, numbers[0], numbers[1])
+            screen = DiffScreen(app.workspace, key, numbers[0], numbers[1])
             app.push_screen(screen)
             await pilot.pause()
             timed(screen, "action_pair", app_times["]"])
