@@ -27,13 +27,15 @@ HEAVY = (
     "psycopg",
     "diff_match_patch",
     "versions.service",
+    "versions.ingest",
     "versions.store",
     "versions.compare",
     "versions.watch",
 )
-# Reading stored stories needs the store, never the readers' format libraries,
-# the file watcher, the UI or the migration tool.
+# Reading stored stories needs the store, never the ingest half of the service, the
+# readers' format libraries, the file watcher, the UI or the migration tool.
 NEVER_FOR_READING = (
+    "versions.ingest",
     "alembic",
     "textual",
     "tui",

@@ -232,7 +232,8 @@ def ingest(
     One line per item: story key, version and counts, "unchanged" or "rejected: reason".
     Exit status 1 when any input was rejected.
     """
-    from versions.service import check_story_key, input_files
+    from versions.ingest import check_story_key
+    from versions.intake import input_files
 
     if story is not None:
         check_story_key(story)
@@ -801,7 +802,7 @@ def demo(ctx: click.Context, no_tui: bool) -> None:
 def demo_files() -> list[Path]:
     """Plain wire text first, in file order (it carries no time of its own), then the rest."""
     from versions import resources
-    from versions.service import input_files
+    from versions.intake import input_files
 
     samples = resources.samples()
     structured = [samples / "formats", samples / "feeds"]

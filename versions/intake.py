@@ -11,10 +11,11 @@ import os
 import stat
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
+from pathlib import Path
 
 from versions import story_match
 from versions.errors import RejectedInput
@@ -54,6 +55,32 @@ class Delivery:
     data: bytes
     items: tuple[PreparedItem | str, ...] = ()
     reason: str | None = None
+
+
+def input_files(paths: Iterable[str | Path]) -> list[str]:
+    """Files named and files under directories (recursive, name order); "-" is stdin.
+
+    A dangling or looping symlink, a FIFO or a device under a directory is listed too, so
+    that reading it reports it rejected instead of passing over it in silence; directory
+    symlinks are not followed, so a loop cannot recurse.
+    """
+    result: list[str] = []
+    for path in paths:
+        if str(path) == STDIN:
+            result.append(STDIN)
+            continue
+        path = Path(path)
+        if path.is_dir():
+            result.extend(
+                str(p) for p in sorted(path.rglob("*")) if not p.is_dir() and not _hidden(p, path)
+            )
+        else:
+            result.append(str(path))
+    return result
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
 def headline_of(document: Document) -> str:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -18,9 +17,6 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from sqlalchemy import Engine
 
-from versions import intake, placement, story_match
-from versions.align import Link, LinkKind, align
-from versions.compare import compare as compare_documents
 from versions.comparison import Comparison
 from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.editorial import DEFAULT_WATCH_TERMS
@@ -30,59 +26,26 @@ from versions.errors import (
     UnknownVersion,
     WirediffError,
 )
-from versions.intake import STDIN
-from versions.lineage import first_take, links_of, next_take, trace
 from versions.model import (
     ChangeLog,
     Document,
-    Status,
     VersionRef,
 )
 from versions.normalise import normalise
-from versions.placement import StoredVersion
-from versions.readers import InputFormat
 from versions.records import ChangeCounts, SearchHit, StoryRow, StoryState, VersionRow
 from versions.significance import Significance, significance
 from versions.store import db
-from versions.store.failures import archive_failure
 from versions.store.reader import Reader
 from versions.store.store import Store
-from versions.store.writer import IngestWriter, NewVersion
 
 # Imported where used: listing stories and versions needs neither blame, lineage nor
 # the exporters (issue 11: the read commands start in under 300 ms).
 if TYPE_CHECKING:
     from versions.blame import Blame, Provenance, SentenceHistory, Take
     from versions.export import Format
+    from versions.ingest import Ingester, IngestResult
     from versions.lineage import Cell
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    """What became of one item; for a new version, also what watchers tell editors
-    (`stored`, the story after the write, and the comparison with the version before),
-    so they need not read the archive and compare again."""
-
-    source: str
-    status: Literal["added", "unchanged", "rejected"]
-    story: str | None
-    version: int | None
-    reason: str | None
-    counts: ChangeCounts | None
-    stored: VersionRow | None = field(default=None, compare=False, repr=False)
-    story_state: StoryState | None = field(default=None, compare=False, repr=False)
-    comparison: Comparison | None = field(default=None, compare=False, repr=False)
-    significance: Significance | None = field(default=None, compare=False, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.source,
-            "story": self.story,
-            "version": self.version,
-            "status": self.status,
-            "reason": self.reason,
-            "counts": self.counts.to_dict() if self.counts else None,
-        }
+    from versions.readers import InputFormat
 
 
 @dataclass(frozen=True)
@@ -166,40 +129,6 @@ class Assessment:
 SNIPPET_CONTEXT = 60
 _PHRASE = re.compile(r'"([^"]*)"?')
 _WORD = re.compile(r"\w+")
-# deliveries written in one transaction: fewer commits
-STORE_BATCH = 32
-# committed documents kept for the next takes of their stories to compare against
-REMEMBER_VERSIONS = 2048
-REMEMBER_MAX_SENTENCES = 2000
-_SLUG_WORDS = re.compile(r"[a-z0-9]+")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-SLUG_MAX_LENGTH = 60
-
-
-def input_files(paths: Iterable[str | Path]) -> list[str]:
-    """Files named and files under directories (recursive, name order); "-" is stdin.
-
-    A dangling or looping symlink, a FIFO or a device under a directory is listed too, so
-    that reading it reports it rejected instead of passing over it in silence; directory
-    symlinks are not followed, so a loop cannot recurse.
-    """
-    result: list[str] = []
-    for path in paths:
-        if str(path) == STDIN:
-            result.append(STDIN)
-            continue
-        path = Path(path)
-        if path.is_dir():
-            result.extend(
-                str(p) for p in sorted(path.rglob("*")) if not p.is_dir() and not _hidden(p, path)
-            )
-        else:
-            result.append(str(path))
-    return result
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
 def database_url(url: str | None = None) -> str:
@@ -212,43 +141,8 @@ def upgrade_database(url: str | None = None) -> None:
     db.upgrade(db.resolve_url(url))
 
 
-def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
-    words = _SLUG_WORDS.findall(story_match.headline_key(text))
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
-            break
-        slug = candidate
-    return slug or "story"
-
-
-def check_story_key(key: str) -> str:
-    """A story key given by hand follows the rules of generated ones: a slug, or it is refused."""
-    if _SLUG.fullmatch(key) and len(key) <= SLUG_MAX_LENGTH:
-        return key
-    raise WirediffError(
-        f"story key {key!r} is not a slug: lower-case letters and digits in words "
-        f"joined by single hyphens, at most {SLUG_MAX_LENGTH} characters"
-    )
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-_STORY_CHANGES = ("version_count", "first_seen", "last_update", "title", "status")
-
-
-def _batches(deliveries: Iterable[intake.Delivery], size: int) -> Iterator[list[intake.Delivery]]:
-    batch: list[intake.Delivery] = []
-    for delivery in deliveries:
-        batch.append(delivery)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class Archive:
@@ -266,7 +160,7 @@ class Archive:
         self.max_take_size = max_take_size
         self.watch_terms = tuple(watch_terms)
         self._store = Store(engine)
-        self._recent: OrderedDict[int, Document] = OrderedDict()
+        self._ingester: Ingester | None = None
 
     @classmethod
     def open(
@@ -303,7 +197,7 @@ class Archive:
     ) -> None:
         self.close()
 
-    # ingest
+    # ingest: versions.ingest, loaded on the first one (reading never needs it)
 
     def ingest(
         self,
@@ -320,10 +214,7 @@ class Archive:
         reason and the others go on; only a failure of the archive itself (disk,
         connection, lock) raises, for the caller to retry.
         """
-        if story is not None:
-            check_story_key(story)
-        delivery = intake.deliver(data, source, self.max_take_size)
-        return list(self._store_deliveries([delivery], story, received_at))
+        return self._ingest().ingest(data, source=source, story=story, received_at=received_at)
 
     def ingest_paths(
         self,
@@ -336,307 +227,14 @@ class Archive:
 
         `input_format` forces a reader instead of letting the content decide.
         """
-        if story is not None:
-            check_story_key(story)
-        deliveries = intake.deliveries(input_files(paths), self.max_take_size, input_format)
-        yield from self._store_deliveries(deliveries, story, None)
+        return self._ingest().ingest_paths(paths, story=story, input_format=input_format)
 
-    def _store_deliveries(
-        self,
-        deliveries: Iterable[intake.Delivery],
-        story_key: str | None,
-        received_at: datetime | None,
-    ) -> Iterator[IngestResult]:
-        """Results after their commit, several deliveries to a transaction (fewer commits).
+    def _ingest(self) -> Ingester:
+        if self._ingester is None:
+            from versions.ingest import Ingester
 
-        Nothing is reported before its commit, so a crash loses only unreported items.
-        When an item fails, the group's transaction is undone and the group stored
-        again one item to a transaction: a failing item never undoes another.
-        """
-        for group in _batches(deliveries, STORE_BATCH):
-            try:
-                results = self._store_group(group, story_key, received_at)
-            except Exception:
-                yield from self._store_one_by_one(group, story_key, received_at)
-                continue
-            yield from results
-
-    def _store_group(
-        self,
-        group: list[intake.Delivery],
-        story_key: str | None,
-        received_at: datetime | None,
-    ) -> list[IngestResult]:
-        if all(delivery.reason is not None for delivery in group):
-            return [_rejected(d.source, d.reason or "") for d in group]
-        results: list[IngestResult] = []
-        stored: dict[int, Document] = {}
-        with self._store.ingesting() as writer:
-            for delivery in group:
-                received = received_at or _now()
-                if delivery.reason is not None:
-                    results.append(_rejected(delivery.source, delivery.reason))
-                    continue
-                for item in delivery.items:
-                    results.append(
-                        _rejected(delivery.source, item)
-                        if isinstance(item, str)
-                        else self._place(writer, item, delivery, story_key, received, stored)
-                    )
-        self._remember(stored)
-        return results
-
-    def _store_one_by_one(
-        self,
-        group: list[intake.Delivery],
-        story_key: str | None,
-        received_at: datetime | None,
-    ) -> Iterator[IngestResult]:
-        """Each item in its own transaction; one that fails is rejected with the reason,
-        unless the archive itself failed (disk, connection, lock): that raises."""
-        for delivery in group:
-            received = received_at or _now()
-            if delivery.reason is not None:
-                yield _rejected(delivery.source, delivery.reason)
-                continue
-            for index, item in enumerate(delivery.items):
-                if isinstance(item, str):
-                    yield _rejected(delivery.source, item)
-                    continue
-                stored: dict[int, Document] = {}
-                try:
-                    with self._store.ingesting() as writer:
-                        result = self._place(writer, item, delivery, story_key, received, stored)
-                except Exception as exc:
-                    if archive_failure(exc):
-                        raise
-                    name = intake.item_name(index, len(delivery.items))
-                    result = _rejected(
-                        delivery.source, f"{name} cannot be stored: {intake.failure_text(exc)}"
-                    )
-                self._remember(stored)
-                yield result
-
-    def _place(
-        self,
-        writer: IngestWriter,
-        item: intake.PreparedItem,
-        delivery: intake.Delivery,
-        story_key: str | None,
-        received: datetime,
-        stored: dict[int, Document],
-    ) -> IngestResult:
-        """Decide the item's story and number by the placement rules, then write it."""
-        document, meta = item.document, item.document.meta
-        source = delivery.source
-        created = meta.created or received
-        story = self._story_for(writer, item, story_key)
-        if story is not None:
-            existing = writer.stored_versions(story.id)
-            texts = writer.version_texts(placement.texts_to_compare(existing, document))
-            same = placement.same_item(existing, document, texts) or placement.repeat_of(
-                existing,
-                writer.same_content(story.id, item.content_hash, meta.label),
-                meta,
-                created,
-            )
-            if same is not None:
-                learned = placement.learned_identity(same, meta)
-                if learned:
-                    writer.update_version(same.id, **learned)
-                return IngestResult(source, "unchanged", story.key, same.number, None, None)
-        else:
-            key = story_key or slugify(item.headline)
-            story = writer.new_story(key, meta.guid, received, created)
-            existing = []
-        number = placement.position(existing, meta, created)
-        if number <= len(existing):
-            writer.make_room(story.id, number)
-        previous = existing[number - 2] if number > 1 else None
-        following = existing[number - 1] if number <= len(existing) else None
-        count = len(existing) + 1
-        title = item.headline if number == count else story.title
-        comparison = None
-        links = None
-        if previous is not None:
-            old = self._stored_document(writer, previous.id, stored)
-            # aligned once: for the change log and for the sentences' lineage
-            links = align(old.sentences, document.sentences)
-            changelog = compare_documents(
-                old,
-                document,
-                story_key=story.key,
-                story_title=title,
-                old_ref=VersionRef(previous.number, previous.label),
-                new_ref=VersionRef(number, meta.label),
-                links=links,
-            )
-            comparison = Comparison(changelog, old, document)
-        counts = ChangeCounts.of(comparison.changelog) if comparison else None
-        new = NewVersion(
-            story_id=story.id,
-            number=number,
-            document=document,
-            raw=delivery.data,
-            item_index=item.index,
-            source=source,
-            received_at=received,
-            created_at=created,
-            content_hash=item.content_hash,
-            headline=item.headline,
-            headline_key=item.headline_key,
-            summary=item.summary,
-            signature=item.signature,
-            band_keys=item.band_keys,
-            counts=counts.to_dict() if counts else None,
-        )
-        version_id = writer.insert_version(new)
-        stored[version_id] = document
-        if following is not None:
-            following_document = self._stored_document(writer, following.id, stored)
-            following_links = align(document.sentences, following_document.sentences)
-            following_log = compare_documents(document, following_document, links=following_links)
-            writer.update_version(following.id, counts=ChangeCounts.of(following_log).to_dict())
-            known = {number: links, number + 1: following_links}
-            self._relineage(writer, story.id, stored, known)
-        else:
-            old_document = comparison.old if comparison else None
-            self._add_lineage(
-                writer,
-                story.id,
-                version_id,
-                number,
-                document,
-                previous,
-                old_document,
-                links,
-                stored,
-            )
-        after = replace(
-            story,
-            version_count=count,
-            first_seen=min(story.first_seen, received),
-            last_update=max(story.last_update, created),
-            title=title,
-            status=str(Status.WITHDRAWN) if meta.withdrawn else story.status,
-        )
-        # only what changed: rewriting an unchanged title would reindex it for search
-        writer.update_story(
-            story.id,
-            **{
-                name: getattr(after, name)
-                for name in _STORY_CHANGES
-                if getattr(after, name) != getattr(story, name)
-            },
-        )
-        row = VersionRow(
-            story_key=story.key,
-            number=number,
-            label=meta.label,
-            received_at=received,
-            created_at=created,
-            headline=item.headline,
-            advisory=meta.advisory,
-            counts=counts,
-            id=version_id,
-            format=meta.format,
-            item_index=item.index,
-        )
-        weight = significance(
-            comparison,
-            first_take=document,
-            watch_terms=self.watch_terms,
-        )
-        return IngestResult(
-            source, "added", story.key, number, None, counts, row, after, comparison, weight
-        )
-
-    def _add_lineage(
-        self,
-        writer: IngestWriter,
-        story_id: int,
-        version_id: int,
-        number: int,
-        document: Document,
-        previous: StoredVersion | None,
-        previous_document: Document | None,
-        links: list[Link] | None,
-        stored: dict[int, Document],
-    ) -> None:
-        """The new last take's lineage, from the alignment its change counts came from."""
-        if previous is None or previous_document is None:
-            take = first_take(document, number)
-        else:
-            before = writer.take_lineage(story_id, previous.id, previous.number)
-            if before is None:  # stored without lineage: trace the story again
-                self._relineage(writer, story_id, stored, {number: links})
-                return
-            adds = links is None or any(link.kind is LinkKind.ADDED for link in links)
-            pool = writer.removed_before(story_id, number) if adds else []
-            take = next_take(number, previous_document, document, before.sentences, pool, links)
-        writer.add_lineage(story_id, version_id, take, previous.id if previous else None)
-
-    def _relineage(
-        self,
-        writer: IngestWriter,
-        story_id: int,
-        stored: dict[int, Document],
-        known: dict[int, list[Link] | None],
-    ) -> None:
-        """The whole story's lineage again, after a take arrived before others and renumbered
-        them. Takes keep the alignment their stored lineage records; only those in `known`
-        (take number → its alignment with the take before), or stored without lineage, are
-        aligned."""
-        versions = writer.stored_versions(story_id)
-        documents = [self._stored_document(writer, v.id, stored) for v in versions]
-        lineage = writer.story_lineage(
-            [(v.id, v.number) for v in versions if v.number not in known]
-        )
-        links: list[list[Link] | None] = [
-            known[number]
-            if number in known
-            else links_of(lineage[number], len(documents[number - 2].sentences))
-            if number in lineage
-            else None
-            for number in range(2, len(versions) + 1)
-        ]
-        writer.replace_lineage(story_id, [v.id for v in versions], trace(documents, links))
-
-    def _story_for(
-        self, writer: IngestWriter, item: intake.PreparedItem, story_key: str | None
-    ) -> StoryState | None:
-        """`--story`, else the item's guid, else the most similar stored story above threshold."""
-        if story_key is not None:
-            return writer.story_by_key(story_key)
-        guid = item.document.meta.guid
-        if guid:
-            story = writer.story_by_guid(guid)
-            if story is not None:
-                return story
-        candidates = writer.thread_candidates(item.band_keys, item.headline_key)
-        story_id = placement.choose_story(candidates, item.signature, item.headline_key, guid)
-        if story_id is None:
-            return None
-        if guid:
-            writer.update_story(story_id, guid=guid)
-        return writer.story_by_id(story_id)
-
-    def _stored_document(
-        self, writer: IngestWriter, version_id: int, stored: dict[int, Document]
-    ) -> Document:
-        """A stored version's sentences: from this run's memory when it has them."""
-        document = stored.get(version_id) or self._recent.get(version_id)
-        return document if document is not None else writer.document(version_id)
-
-    def _remember(self, stored: dict[int, Document]) -> None:
-        """Keep committed documents for the next takes to compare against (never a
-        rolled-back one: its id may be given again)."""
-        for version_id, document in stored.items():
-            if len(document.sentences) <= REMEMBER_MAX_SENTENCES:
-                self._recent[version_id] = document
-                self._recent.move_to_end(version_id)
-        while len(self._recent) > REMEMBER_VERSIONS:
-            self._recent.popitem(last=False)
+            self._ingester = Ingester(self._store, self)
+        return self._ingester
 
     # reading
 
@@ -1101,10 +699,6 @@ def _no_version(story: StoryState, number: int) -> UnknownVersion:
     return UnknownVersion(f"{story.key} has no version {number} (it has 1..{story.version_count})")
 
 
-def _rejected(source: str, reason: str) -> IngestResult:
-    return IngestResult(source, "rejected", None, None, reason, None)
-
-
 def _folded(text: str) -> str:
     """Text as a quoted phrase is matched: case, quotes, dashes and spacing folded."""
     return normalise(text).lower()
@@ -1119,6 +713,15 @@ def _snippet(text: str, terms: list[str]) -> str:
     start = max(at - SNIPPET_CONTEXT, 0)
     end = min(at + SNIPPET_CONTEXT * 2, len(flat))
     return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+
+
+def __getattr__(name: str) -> Any:
+    """`IngestResult` where callers have always imported it, loaded with the ingest half."""
+    if name == "IngestResult":
+        from versions.ingest import IngestResult
+
+        return IngestResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
