@@ -30,7 +30,7 @@ from versions.records import ChangeCounts, StoryState, VersionRow
 from versions.significance import Significance, significance
 from versions.store.failures import archive_failure
 from versions.store.store import Store
-from versions.store.writer import IngestWriter, NewVersion
+from versions.store.writer import IngestWriter, NewVersion, WouldWait
 
 # deliveries written in one transaction: fewer commits
 STORE_BATCH = 32
@@ -94,6 +94,37 @@ def check_story_key(key: str) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One item of a delivery to store, or why it cannot be (a str)."""
+
+    delivery: intake.Delivery
+    index: int
+    item: intake.PreparedItem | str
+
+
+def _units(group: list[intake.Delivery]) -> list[_Unit]:
+    units: list[_Unit] = []
+    for delivery in group:
+        if delivery.reason is not None:
+            units.append(_Unit(delivery, 0, delivery.reason))
+        else:
+            units.extend(_Unit(delivery, n, item) for n, item in enumerate(delivery.items))
+    return units
+
+
+class _Arrivals:
+    """When each delivery was taken in: the time given, else when its first item was
+    placed; the same for all its items, whichever transaction stores them."""
+
+    def __init__(self, given: datetime | None) -> None:
+        self._given = given
+        self._times: dict[int, datetime] = {}
+
+    def of(self, delivery: intake.Delivery) -> datetime:
+        return self._times.setdefault(id(delivery), self._given or _now())
 
 
 def _batches(deliveries: Iterable[intake.Delivery], size: int) -> Iterator[list[intake.Delivery]]:
@@ -169,72 +200,60 @@ class Ingester:
         """Results after their commit, several deliveries to a transaction (fewer commits).
 
         Nothing is reported before its commit, so a crash loses only unreported items.
-        When an item fails, the group's transaction is undone and the group stored
-        again one item to a transaction: a failing item never undoes another.
+        When an item fails, the transaction is undone and its items stored again one to
+        a transaction: a failing item never undoes another. A transaction that would wait
+        for another writer's story commits what it has first (`WouldWait`).
         """
         for group in _batches(deliveries, STORE_BATCH):
-            try:
-                results = self._store_group(group, story_key, received_at)
-            except Exception:
-                yield from self._store_one_by_one(group, story_key, received_at)
-                continue
-            yield from results
+            units, arrivals = _units(group), _Arrivals(received_at)
+            while units:
+                try:
+                    results = self._store_units(units, story_key, arrivals)
+                except Exception:
+                    yield from self._store_one_by_one(units, story_key, arrivals)
+                    break
+                yield from results
+                units = units[len(results) :]
 
-    def _store_group(
-        self,
-        group: list[intake.Delivery],
-        story_key: str | None,
-        received_at: datetime | None,
+    def _store_units(
+        self, units: list[_Unit], story_key: str | None, arrivals: _Arrivals
     ) -> list[IngestResult]:
-        if all(delivery.reason is not None for delivery in group):
-            return [_rejected(d.source, d.reason or "") for d in group]
+        """The units in one transaction, up to the first that would wait for another
+        writer (never the first: a transaction holding no story's lock waits)."""
+        if all(isinstance(unit.item, str) for unit in units):
+            return [_rejected(unit.delivery.source, str(unit.item)) for unit in units]
         results: list[IngestResult] = []
         stored: dict[int, Document] = {}
         with self._store.ingesting() as writer:
-            for delivery in group:
-                received = received_at or _now()
-                if delivery.reason is not None:
-                    results.append(_rejected(delivery.source, delivery.reason))
+            for unit in units:
+                if isinstance(unit.item, str):
+                    results.append(_rejected(unit.delivery.source, unit.item))
                     continue
-                for item in delivery.items:
+                try:
+                    received = arrivals.of(unit.delivery)
                     results.append(
-                        _rejected(delivery.source, item)
-                        if isinstance(item, str)
-                        else self._place(writer, item, delivery, story_key, received, stored)
+                        self._place(writer, unit.item, unit.delivery, story_key, received, stored)
                     )
+                except WouldWait:
+                    break
         self._remember(stored)
         return results
 
     def _store_one_by_one(
-        self,
-        group: list[intake.Delivery],
-        story_key: str | None,
-        received_at: datetime | None,
+        self, units: list[_Unit], story_key: str | None, arrivals: _Arrivals
     ) -> Iterator[IngestResult]:
         """Each item in its own transaction; one that fails is rejected with the reason,
         unless the archive itself failed (disk, connection, lock): that raises."""
-        for delivery in group:
-            received = received_at or _now()
-            if delivery.reason is not None:
-                yield _rejected(delivery.source, delivery.reason)
-                continue
-            for index, item in enumerate(delivery.items):
-                if isinstance(item, str):
-                    yield _rejected(delivery.source, item)
-                    continue
-                stored: dict[int, Document] = {}
-                try:
-                    with self._store.ingesting() as writer:
-                        result = self._place(writer, item, delivery, story_key, received, stored)
-                except Exception as exc:
-                    if archive_failure(exc):
-                        raise
-                    name = intake.item_name(index, len(delivery.items))
-                    result = _rejected(
-                        delivery.source, f"{name} cannot be stored: {intake.failure_text(exc)}"
-                    )
-                self._remember(stored)
-                yield result
+        for unit in units:
+            try:
+                results = self._store_units([unit], story_key, arrivals)
+            except Exception as exc:
+                if archive_failure(exc):
+                    raise
+                name = intake.item_name(unit.index, len(unit.delivery.items))
+                reason = f"{name} cannot be stored: {intake.failure_text(exc)}"
+                results = [_rejected(unit.delivery.source, reason)]
+            yield from results
 
     def _place(
         self,
@@ -249,7 +268,7 @@ class Ingester:
         document, meta = item.document, item.document.meta
         source = delivery.source
         created = meta.created or received
-        story = self._story_for(writer, item, story_key)
+        story = self._claim(writer, item, story_key)
         if story is not None:
             existing = writer.stored_versions(story.id)
             texts = writer.version_texts(placement.texts_to_compare(existing, document))
@@ -421,24 +440,44 @@ class Ingester:
         ]
         writer.replace_lineage(story_id, [v.id for v in versions], trace(documents, links))
 
-    def _story_for(
+    def _claim(
         self, writer: IngestWriter, item: intake.PreparedItem, story_key: str | None
     ) -> StoryState | None:
-        """`--story`, else the item's guid, else the most similar stored story above threshold."""
+        """The item's story, locked for this transaction, else None for a new one.
+
+        A new story, or a story taking the item's guid, is decided again under the
+        threading lock: another writer may have made it since it was looked for.
+        Raises `WouldWait` before anything is written.
+        """
+        story, guid = self._story_for(writer, item, story_key)
+        if (story is None or guid) and writer.lock_threading():
+            story, guid = self._story_for(writer, item, story_key)
+        if story is None:
+            return None
+        if writer.lock_story(story.id):
+            story = writer.story_by_id(story.id)
+        if guid:
+            writer.update_story(story.id, guid=guid)
+            story = replace(story, guid=guid)
+        return story
+
+    def _story_for(
+        self, writer: IngestWriter, item: intake.PreparedItem, story_key: str | None
+    ) -> tuple[StoryState | None, str | None]:
+        """`--story`, else the item's guid, else the most similar stored story above
+        threshold; and the guid that story is to learn, if any. Reads only."""
         if story_key is not None:
-            return writer.story_by_key(story_key)
+            return writer.story_by_key(story_key), None
         guid = item.document.meta.guid
         if guid:
             story = writer.story_by_guid(guid)
             if story is not None:
-                return story
+                return story, None
         candidates = writer.thread_candidates(item.band_keys, item.headline_key)
         story_id = placement.choose_story(candidates, item.signature, item.headline_key, guid)
         if story_id is None:
-            return None
-        if guid:
-            writer.update_story(story_id, guid=guid)
-        return writer.story_by_id(story_id)
+            return None, None
+        return writer.story_by_id(story_id), guid or None
 
     def _stored_document(
         self, writer: IngestWriter, version_id: int, stored: dict[int, Document]

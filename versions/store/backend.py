@@ -1,7 +1,7 @@
 """What differs between SQLite and PostgreSQL, one object per engine.
 
 Everything else in `versions.store` is written once for both; it asks the backend
-for the ingest lock, the search structures and the index-friendly key prefix.
+for the ingest locks, the search structures and the index-friendly key prefix.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from sqlalchemy import Connection, Integer, Table, TextClause, column, text
 
 from versions.store.schema import story_table
 
-# pg_advisory_xact_lock key held by every ingest transaction ("wirediff" in ASCII)
-INGEST_LOCK = 0x7769726564696666
+# pg_advisory_xact_lock keys: one for deciding new stories ("wirediff" in ASCII), and a
+# space of one lock per story id ("wire"); PostgreSQL keeps one- and two-key locks apart
+THREADING_LOCK = 0x7769726564696666
+STORY_LOCKS = 0x77697265
 TRIGRAM = 3  # the shortest text the trigram indexes can look up
 ROWS_PER_CALL = 5000
 
@@ -30,6 +32,8 @@ class Backend:
 
     name = "postgresql"
     placeholder = "%s"  # the driver's positional parameter
+    # one writer at a time from BEGIN on (SQLite); else ingest takes locks as it goes
+    one_writer = False
 
     def insert_rows(
         self,
@@ -72,15 +76,26 @@ class Backend:
 
         return insert(table)
 
-    def lock_for_ingest(self, connection: Connection) -> None:
-        """Make this ingest transaction the only writer until it ends.
+    def lock_threading(self, connection: Connection, *, wait: bool) -> bool:
+        """Make this transaction the one deciding new stories and stories' guids until it
+        ends (False: another holds it, and `wait` was not asked).
 
-        Threading reads the stored stories to decide where a version goes, then writes:
-        two writers deciding at once would both start the same new story, or take the
-        same version number. PostgreSQL has no BEGIN IMMEDIATE, so a transaction-scoped
-        advisory lock does it, released at commit or rollback.
+        Threading reads the stored stories, then writes: two writers deciding at once would
+        both start the same new story. A transaction-scoped advisory lock, released at
+        commit or rollback, since PostgreSQL has no BEGIN IMMEDIATE.
         """
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": INGEST_LOCK})
+        function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        taken = connection.scalar(text(f"SELECT {function}(:key)"), {"key": THREADING_LOCK})
+        return wait or bool(taken)
+
+    def lock_story(self, connection: Connection, story_id: int, *, wait: bool) -> bool:
+        """Make this transaction the one writing to `story_id` until it ends (False: another
+        holds it, and `wait` was not asked): versions of other stories go in meanwhile."""
+        function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        taken = connection.scalar(
+            text(f"SELECT {function}(:space, :story)"), {"space": STORY_LOCKS, "story": story_id}
+        )
+        return wait or bool(taken)
 
     def version_added(self, connection: Connection, version_id: int, version_text: str) -> None:
         """Tell listeners (`ChangeWatch`); the GIN index on the text needs nothing."""
@@ -110,17 +125,17 @@ class Backend:
 
 
 class SqliteBackend(Backend):
+    """The ingest connection begins with BEGIN IMMEDIATE: SQLite's one write lock, taken
+    (waiting up to the busy timeout) before any read, so ingest needs no other lock."""
+
     name = "sqlite"
     placeholder = "?"
+    one_writer = True
 
     def _insert(self, table: Table) -> Any:
         from sqlalchemy.dialects.sqlite import insert
 
         return insert(table)
-
-    def lock_for_ingest(self, connection: Connection) -> None:
-        """Nothing to do: the ingest connection began with BEGIN IMMEDIATE, which takes
-        SQLite's write lock (waiting up to the busy timeout) before any read."""
 
     def version_added(self, connection: Connection, version_id: int, version_text: str) -> None:
         """Index the text for search (the FTS5 table has external content, no triggers);

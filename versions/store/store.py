@@ -38,7 +38,7 @@ class Store:
 
     @contextmanager
     def ingesting(self) -> Iterator[IngestWriter]:
-        """One transaction holding the ingest lock from its first read to its commit."""
+        """One ingest transaction and the locks it takes, all released at its end."""
         from versions.store.lineage import LineageMemory
         from versions.store.writer import ingest_transaction
 

@@ -72,20 +72,25 @@ _STORED_COLUMNS = (
 )
 
 
+class WouldWait(Exception):
+    """A lock another writer holds, asked for while this transaction holds a story's lock:
+    waiting could deadlock, so the caller commits what it has and asks again in a new
+    transaction (which waits)."""
+
+
 @contextmanager
 def ingest_transaction(
     engine: Engine, backend: Backend, memory: LineageMemory
 ) -> Iterator[IngestWriter]:
-    """A transaction holding the ingest lock from its first read to its commit.
+    """One ingest transaction, committed when the block ends without an exception.
 
-    SQLite takes its write lock at BEGIN IMMEDIATE; PostgreSQL's backend takes an
-    advisory lock. Both wait (SQLite up to its busy timeout) rather than fail. The
-    lineage `memory` learns the transaction's last takes once it has committed.
+    SQLite takes its one write lock at BEGIN IMMEDIATE, waiting up to its busy timeout;
+    on PostgreSQL the writer takes a lock per story as it goes (`IngestWriter.lock_story`).
+    The lineage `memory` learns the transaction's last takes once it has committed.
     """
     with engine.connect() as connection:
         connection.execution_options(sqlite_begin="IMMEDIATE")
         with connection.begin():
-            backend.lock_for_ingest(connection)
             writer = IngestWriter(connection, backend, memory)
             yield writer
         memory.keep(writer.last_takes)
@@ -138,7 +143,13 @@ _BAND_COLUMNS = ("key", "version_id", "story_id")
 
 
 class IngestWriter:
-    """One ingest transaction's reads and writes; the lock is held until it ends."""
+    """One ingest transaction's reads and writes, and the locks it holds until it ends.
+
+    Writers of different stories go on side by side; the stories a transaction writes to
+    are locked first (`lock_story`), and new stories are decided by one writer at a time
+    (`lock_threading`). A transaction waits for a lock only while it holds no story's
+    lock, so two writers never wait for each other (`WouldWait`).
+    """
 
     def __init__(self, connection: Connection, backend: Backend, memory: LineageMemory) -> None:
         self._connection = connection
@@ -147,6 +158,32 @@ class IngestWriter:
         # this transaction's stories' last takes (None: read them back), for `memory`
         self.last_takes: dict[int, LastTake | None] = {}
         self._texts: dict[int, tuple[str, ...]] = {}  # sentences of versions inserted here
+        self._stories: set[int] = set()
+        self._threading = False
+
+    def lock_threading(self) -> bool:
+        """Hold the decision of new stories and stories' guids until the transaction ends.
+
+        True when this took the lock: what threading read before it may have changed.
+        """
+        if self._backend.one_writer or self._threading:
+            return False
+        if not self._backend.lock_threading(self._connection, wait=not self._stories):
+            raise WouldWait
+        self._threading = True
+        return True
+
+    def lock_story(self, story_id: int) -> bool:
+        """Hold `story_id`'s versions, numbers and lineage until the transaction ends.
+
+        True when this took the lock: the story may have changed since it was read.
+        """
+        if self._backend.one_writer or story_id in self._stories:
+            return False
+        if not self._backend.lock_story(self._connection, story_id, wait=not self._stories):
+            raise WouldWait
+        self._stories.add(story_id)
+        return True
 
     def story_by_key(self, key: str) -> StoryState | None:
         return self._story(_STORY_BY_KEY, key)
