@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from versions.config import Notify
-from versions.service import Archive
+from versions.service import Archive, Assessment
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class Workspace:
     settings: Settings = field(default_factory=Settings)
     diff: DiffChoices = field(default_factory=DiffChoices)
     user: str = ""  # the desk editor whose follows and reading the screens use
+    # arrivals scored for the desk, by version id: each costs a comparison, so once a session
+    assessed: dict[int, Assessment] = field(default_factory=dict)
 
     @property
     def export_dir(self) -> Path:

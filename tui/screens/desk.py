@@ -2,7 +2,7 @@
 
 The rows come first, from one query; each arrival's significance and advisory line need a
 comparison, so they are worked out afterwards in a worker and filled in as they come,
-newest first (they are kept by version id: an arrival is scored once per screen).
+newest first (kept in the workspace by version id: an arrival is scored once a session).
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ class DeskScreen(WirediffScreen):
         self.shown: list[VersionRow] = []  # as listed: filtered, in the chosen order
         self.followed: frozenset[str] = frozenset()
         self.unread: dict[str, int] = {}
-        self.assessed: dict[int, Assessment] = {}  # by version id
+        self.assessed = workspace.assessed
 
     def compose(self) -> ComposeResult:
         yield Header()
