@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from versions.editorial import Numbering
+from versions.editorial import Numbering, revert_note
 from versions.lineage import (
     Cell,
     Event,
@@ -106,10 +106,6 @@ class Blame:
             ],
             "takes": [take.to_dict() for _, take in sorted(self.takes.items())],
         }
-
-
-def revert_note(number: int, earlier: int) -> str:
-    return f"v{number} returns to the text of v{earlier}: a revert"
 
 
 def _history(lineage: Lineage) -> dict[str, Any]:

@@ -44,6 +44,11 @@ def plural(count: int, word: str) -> str:
     return f"{count:,} {_PLURALS.get(word, word + 's')}"
 
 
+def revert_note(number: int, earlier: int) -> str:
+    """What a take whose text returns to an earlier take's is called, wherever it is shown."""
+    return f"v{number} returns to the text of v{earlier}: a revert"
+
+
 def counted_kinds(counts: Mapping[str, int]) -> list[tuple[ChangeKind, int]]:
     """The kinds that occurred, in `COUNT_ORDER`, with how many: zeros left out."""
     return [(kind, counts.get(str(kind), 0)) for kind in COUNT_ORDER if counts.get(str(kind))]

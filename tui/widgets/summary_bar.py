@@ -6,8 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.text import EVENT_BADGE, KIND_BADGE, TAG_BADGE, badge, plain
-from versions.blame import revert_note
-from versions.editorial import FLAGGED, KIND_SIGN, NO_CHANGE, counted_kinds
+from versions.editorial import FLAGGED, KIND_SIGN, NO_CHANGE, counted_kinds, revert_note
 from versions.lineage import Event
 from versions.model import ChangeLog, Tag
 

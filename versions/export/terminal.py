@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from versions.advisory import advisory
-from versions.blame import revert_note
 from versions.comparison import Comparison
-from versions.editorial import flags, visible
+from versions.editorial import flags, revert_note, visible
 from versions.export.layout import (
     Piece,
     lines,
