@@ -33,19 +33,19 @@ from versions.model import (
 )
 from versions.normalise import normalise
 from versions.records import ChangeCounts, SearchHit, StoryRow, StoryState, VersionRow
-from versions.significance import Significance, significance
 from versions.store import db
 from versions.store.reader import Reader
 from versions.store.store import Store
 
-# Imported where used: listing stories and versions needs neither blame, lineage nor
-# the exporters (issue 11: the read commands start in under 300 ms).
+# Imported where used: listing stories and versions needs neither blame, lineage,
+# significance nor the exporters (issue 11: the read commands start in under 300 ms).
 if TYPE_CHECKING:
     from versions.blame import Blame, Provenance, SentenceHistory, Take
     from versions.export import Format
     from versions.ingest import Ingester, IngestResult
     from versions.lineage import Cell
     from versions.readers import InputFormat
+    from versions.significance import Significance
 
 
 @dataclass(frozen=True)
@@ -633,6 +633,8 @@ def _scored(
 ) -> tuple[Significance, Comparison | None]:
     """A stored version's significance, and its comparison with the one before (None for
     a first take)."""
+    from versions.significance import significance
+
     story = _find_story(reader, row.story_key)
     if row.number == 1:
         (first,) = reader.documents([row.id])
