@@ -45,7 +45,7 @@ from tui.screens.version_text import VersionTextScreen
 from tui.watcher import watch_archive
 from tui.workspace import Settings, Workspace
 from versions import config
-from versions.editorial import COUNT_ORDER, FLAGGED, plural
+from versions.editorial import COUNT_ORDER, FLAGGED, plural, shown_label
 from versions.errors import WirediffError
 from versions.intake import failure_text
 from versions.service import Archive, VersionRow
@@ -54,7 +54,8 @@ from versions.significance import CORRECTED_FLOOR
 
 def update_message(row: VersionRow) -> str:
     """ "UPDATE 2 — <headline>: v4, 1 added, 2 attribution changes"."""
-    prefix = row.label or ("NEW" if row.number == 1 else "UPDATE")
+    label = shown_label(row.label, withdrawn=row.withdrawn, correction=row.correction)
+    prefix = label or ("NEW" if row.number == 1 else "UPDATE")
     parts = [f"v{row.number}"]
     counts = row.counts
     if counts is not None:

@@ -9,8 +9,9 @@ figure in paragraph 24)", in the Reuters handbook's style:
   same verb and object are merged ("updates attribution in paragraphs 3 and 5"); the verb is
   not repeated for further objects ("updates attribution in paragraph 3, quote in paragraph 7").
 - Tags choose the words: attribution → "updates attribution", quote → "updates quote",
-  number → "changes figure"; an untagged edit → "updates paragraph N".  In a CORRECTED
-  version every edit is "corrects …".
+  number → "changes figure"; an untagged edit → "updates paragraph N".  In a take
+  labelled CORRECTED every edit is "corrects …" (a take whose own advisory mixes updates with
+  a correction is not one).
 - Cosmetic changes are left out when anything else changed; when nothing else did, the line
   is "(Corrects typo in paragraph 5)".
 - "(Rewrites throughout)" when added or edited paragraphs are more than half of the new
@@ -107,8 +108,8 @@ def advisory_line(
 
 def advisory(pair: Comparison) -> str:
     changes = pair.changelog.changes
-    label = (pair.changelog.new.label or "").upper()
-    if "WITHDRAWN" in label or "KILL" in label:
+    new = pair.changelog.new
+    if new.withdrawn:
         return "(Withdraws story)"
     if not changes:
         return ""
@@ -120,7 +121,9 @@ def advisory(pair: Comparison) -> str:
         return "(Rewrites throughout)"
     else:
         names = _NameCounts(pair)
-        items = _items(substantive, numbering, names, correcting="CORRECT" in label)
+        items = _items(
+            substantive, numbering, names, correcting=bool(new.label and new.label.correction)
+        )
     text = _render(_merged(items))
     return f"({text[:1].upper()}{text[1:]})" if text else ""
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from versions.labels import WireLabel
 from versions.model import Change, ChangeKind, Document, ParagraphKind, Section, Tag
 
 # The order counts are read in, everywhere: what arrived, what changed, what went, then
@@ -72,6 +73,18 @@ def substantive(counts: Mapping[str, int], tags: Mapping[str, int]) -> bool:
     a cosmetic change is one whose wording is otherwise the same.
     """
     return sum(counts.values()) > tags.get(str(Tag.COSMETIC), 0)
+
+
+def shown_label(label: WireLabel | None, *, withdrawn: bool, correction: bool) -> str | None:
+    """A take's label as an editor reads it: as filed, then WITHDRAWN or CORRECTED when the
+    take was one without its label saying so (a ninjs pubStatus, a KILL line, a "(Corrects
+    …)" advisory): "UPDATE 3; WITHDRAWN"; None when there is nothing to say."""
+    parts = [label.text] if label else []
+    if withdrawn and not (label and label.withdrawn):
+        parts.append("WITHDRAWN")
+    if correction and not (label and label.correction):
+        parts.append("CORRECTED")
+    return "; ".join(parts) or None
 
 
 def flags(change: Change) -> list[Tag]:

@@ -22,6 +22,7 @@ from versions.align import Link, LinkKind, align
 from versions.compare import compare as compare_documents
 from versions.comparison import Comparison
 from versions.errors import WirediffError
+from versions.labels import label_text
 from versions.lineage import first_take, links_of, next_take, trace
 from versions.model import Document, Status, VersionRef
 from versions.placement import StoredVersion
@@ -274,7 +275,7 @@ class Ingester:
             texts = writer.version_texts(placement.texts_to_compare(existing, document))
             same = placement.same_item(existing, document, texts) or placement.repeat_of(
                 existing,
-                writer.same_content(story.id, item.content_hash, meta.label),
+                writer.same_content(story.id, item.content_hash, label_text(meta.label)),
                 meta,
                 created,
             )
@@ -305,8 +306,8 @@ class Ingester:
                 document,
                 story_key=story.key,
                 story_title=title,
-                old_ref=VersionRef(previous.number, previous.label),
-                new_ref=VersionRef(number, meta.label),
+                old_ref=VersionRef.of(previous.number, old.meta),
+                new_ref=VersionRef.of(number, meta),
                 links=links,
             )
             comparison = Comparison(changelog, old, document)
@@ -379,6 +380,8 @@ class Ingester:
             id=version_id,
             format=meta.format,
             item_index=item.index,
+            withdrawn=meta.withdrawn,
+            correction=meta.correction,
         )
         weight = significance(
             comparison,

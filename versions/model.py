@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from versions.labels import WireLabel, label_text
+
 
 class Section(StrEnum):
     """Where a sentence sits in a wire story; changes are reported per section."""
@@ -103,7 +105,7 @@ class ItemMeta:
     readers fill the rest.
     """
 
-    label: str | None = None  # "UPDATE 2", "REFILE", "CORRECTED", "WITHDRAWN" …
+    label: WireLabel | None = None  # "UPDATE 2", "REFILE", "CORRECTED", "WITHDRAWN" …
     advisory: str | None = None  # "(Adds …, updates …)" as written by the agency
     guid: str | None = None  # the item's stable id: story key when present
     version: int | None = None  # the agency's own version number
@@ -208,8 +210,17 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class VersionRef:
+    """A version as a change log names it: its number, its label, and whether it withdrew
+    the story or corrected an earlier take (which its label need not say)."""
+
     version: int | None = None
-    label: str | None = None
+    label: WireLabel | None = None
+    withdrawn: bool = False
+    correction: bool = False
+
+    @classmethod
+    def of(cls, version: int | None, meta: ItemMeta) -> VersionRef:
+        return cls(version, meta.label, meta.withdrawn, meta.correction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +250,8 @@ class ChangeLog:
     def to_dict(self) -> dict[str, Any]:
         return {
             "story": {"key": self.story_key, "title": self.story_title},
-            "from": {"version": self.old.version, "label": self.old.label},
-            "to": {"version": self.new.version, "label": self.new.label},
+            "from": {"version": self.old.version, "label": label_text(self.old.label)},
+            "to": {"version": self.new.version, "label": label_text(self.new.label)},
             "changes": [change.to_dict() for change in self.changes],
             "summary": self.summary,
         }

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from versions import story_match
+from versions.labels import label_text
 from versions.model import Document, ItemMeta, ParagraphKind
 
 
@@ -74,7 +75,7 @@ def texts_to_compare(existing: Sequence[StoredVersion], document: Document) -> l
     return [
         version.id
         for version in existing
-        if version.label == document.meta.label and bool(version.summary) != has_bullets
+        if version.label == label_text(document.meta.label) and bool(version.summary) != has_bullets
     ]
 
 
@@ -99,7 +100,7 @@ def same_item(
             same = (
                 version.format != meta.format
                 and version.created_at == meta.created
-                and version.label == meta.label
+                and version.label == label_text(meta.label)
             )
         if same:
             return version

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from versions.editorial import COUNT_ORDER, short_counts, substantive
+from versions.labels import WireLabel, label_text
 from versions.model import ChangeKind, ChangeLog, Status
 
 _KINDS = tuple(str(kind) for kind in COUNT_ORDER)
@@ -94,7 +95,7 @@ class StoryRow:
 class VersionRow:
     story_key: str
     number: int
-    label: str | None
+    label: WireLabel | None
     received_at: datetime
     created_at: datetime
     headline: str
@@ -103,11 +104,13 @@ class VersionRow:
     id: int
     format: str = "text"
     item_index: int | None = None  # which item of the delivered file (`Archive.raw`) it is
+    withdrawn: bool = False  # it withdrew the story (its label, its format or a KILL line said so)
+    correction: bool = False  # it corrects an earlier take (label, format or advisory)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": self.number,
-            "label": self.label,
+            "label": label_text(self.label),
             "created_at": self.created_at.isoformat(),
             "received_at": self.received_at.isoformat(),
             "headline": self.headline,
@@ -115,6 +118,8 @@ class VersionRow:
             "counts": self.counts.to_dict() if self.counts else None,
             "format": self.format,
             "item_index": self.item_index,
+            "withdrawn": self.withdrawn,
+            "correction": self.correction,
         }
 
 

@@ -691,8 +691,8 @@ def _comparison(
         new_document,
         story_key=story.key,
         story_title=story.title,
-        old_ref=VersionRef(old.number, old.label),
-        new_ref=VersionRef(new.number, new.label),
+        old_ref=VersionRef.of(old.number, old_document.meta),
+        new_ref=VersionRef.of(new.number, new_document.meta),
     )
     return Comparison(changelog, old_document, new_document)
 

@@ -29,6 +29,7 @@ import struct
 from collections.abc import Iterable
 from typing import Any
 
+from versions import labels
 from versions.model import Document, Section
 
 SHINGLE_WORDS = 3
@@ -43,11 +44,7 @@ _COEFFICIENTS = [
     (_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(PERMUTATIONS)
 ]
 _WORD = re.compile(r"\w+")
-_LABEL_PREFIX = re.compile(
-    r"^(?:(?:update|refile|corrected|withdrawn|repeat|rpt|urgent|exclusive|correction|wrapup|"
-    r"instant view|factbox|analysis|corrected-update)\s*\d*\s*[-:]\s*)+",
-    re.IGNORECASE,
-)
+_LABEL_PREFIX = re.compile(labels.HEADLINE_PREFIX, re.IGNORECASE)
 _SECTIONS = (Section.HEADLINE, Section.BODY, Section.DATELINE)
 
 

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from versions.cli import cli
+from versions.labels import label_text
 from versions.readers import read
 from versions.service import Archive
 
@@ -150,7 +151,7 @@ def test_demo_loads_the_samples_without_the_ui(samples: Path, tmp_path: Path) ->
     url = result.stdout.splitlines()[-1].removeprefix("browse them with: wirediff --db ")
     assert url == demo_db
     with Archive.open(url) as archive:
-        labels = [v.label for v in archive.versions("biden")]
+        labels = [label_text(v.label) for v in archive.versions("biden")]
     assert labels == [None, "UPDATE 1", "UPDATE 2", "UPDATE 3", "REFILE-UPDATE 3", "UPDATE 4"]
 
 

@@ -38,8 +38,8 @@ def change_logs(story: Path) -> dict[str, dict[str, object]]:
             new_doc,
             story_key=story.name,
             story_title=new_doc.headline,
-            old_ref=VersionRef(n_old, old_doc.meta.label),
-            new_ref=VersionRef(n_new, new_doc.meta.label),
+            old_ref=VersionRef.of(n_old, old_doc.meta),
+            new_ref=VersionRef.of(n_new, new_doc.meta),
         )
         logs[f"{old.stem}--{new.stem}.json"] = log.to_dict()
     return logs

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from versions.labels import WireLabel, label_text
 from versions.model import (
     Change,
     ChangeKind,
@@ -124,8 +125,8 @@ def dnipro_example() -> ChangeLog:
         ),
         story_key="biden-ukraine-missiles",
         story_title="Biden lets Ukraine strike deep into Russia with U.S. missiles",
-        old=VersionRef(2, "UPDATE 1"),
-        new=VersionRef(3, "UPDATE 2"),
+        old=VersionRef(2, WireLabel.parse("UPDATE 1")),
+        new=VersionRef(3, WireLabel.parse("UPDATE 2")),
     )
 
 
@@ -212,8 +213,8 @@ def dnipro_pair() -> ChangeLog:
         ),
         story_key="biden-ukraine-missiles",
         story_title=HEADLINE,
-        old=VersionRef(2, "UPDATE 1"),
-        new=VersionRef(3, "UPDATE 2"),
+        old=VersionRef(2, WireLabel.parse("UPDATE 1")),
+        new=VersionRef(3, WireLabel.parse("UPDATE 2")),
     )
 
 
@@ -274,7 +275,7 @@ def hostile() -> ChangeLog:
         story_key="peru-quake",
         story_title=f"Quake in Peru {SCRIPT}",
         old=VersionRef(1, None),
-        new=VersionRef(2, "UPDATE 1"),
+        new=VersionRef(2, WireLabel.parse("UPDATE 1")),
     )
 
 
@@ -291,8 +292,8 @@ def cosmetic_only() -> ChangeLog:
         ),
         story_key="biden-ukraine-missiles",
         story_title=HEADLINE,
-        old=VersionRef(4, "UPDATE 3"),
-        new=VersionRef(5, "REFILE-UPDATE 3"),
+        old=VersionRef(4, WireLabel.parse("UPDATE 3")),
+        new=VersionRef(5, WireLabel.parse("REFILE-UPDATE 3")),
     )
 
 
@@ -301,8 +302,8 @@ def unchanged() -> ChangeLog:
         (),
         story_key="biden-ukraine-missiles",
         story_title=HEADLINE,
-        old=VersionRef(4, "UPDATE 3"),
-        new=VersionRef(5, "REFILE-UPDATE 3"),
+        old=VersionRef(4, WireLabel.parse("UPDATE 3")),
+        new=VersionRef(5, WireLabel.parse("REFILE-UPDATE 3")),
     )
 
 
@@ -326,8 +327,8 @@ def sample_history(story: str) -> tuple[list[ChangeLog], list[tuple[Document, Do
                 new,
                 story_key=story,
                 story_title=title,
-                old_ref=VersionRef(number, old.meta.label),
-                new_ref=VersionRef(number + 1, new.meta.label),
+                old_ref=VersionRef.of(number, old.meta),
+                new_ref=VersionRef.of(number + 1, new.meta),
             )
         )
     return changelogs, list(itertools.pairwise(documents))
@@ -348,7 +349,7 @@ def sample_provenance(story: str) -> Provenance:
         story,
         documents[-1].headline,
         {
-            n: Take(n, document.meta.label, start + timedelta(hours=n - 1))
+            n: Take(n, label_text(document.meta.label), start + timedelta(hours=n - 1))
             for n, document in numbered.items()
         },
         numbered,

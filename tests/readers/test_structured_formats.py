@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 
 from versions.errors import RejectedInput
+from versions.labels import label_text
 from versions.model import Document, ParagraphKind, Section
 from versions.readers import InputFormat, read
 
@@ -118,7 +119,7 @@ def test_newsml_message_yields_its_news_items() -> None:
 def test_newsml_correction_signal_and_plain_inline_data() -> None:
     [document] = read_file(FIXTURES / "newsml-correction-inlinedata.xml")
     assert document.meta.correction
-    assert document.meta.label == "CORRECTED"
+    assert label_text(document.meta.label) == "CORRECTED"
     assert document.meta.ednote == "(Corrects deal value in paragraph 1)"
     assert document.dateline == "OSLO, Jan 9 (Reuters)"
     assert [p.text for p in document.paragraphs if p.kind is ParagraphKind.TEXT] == [
@@ -141,14 +142,14 @@ def test_ninjs_1x_fields() -> None:
         ParagraphKind.TRAILER,
     ]
     assert document.headline == "Strong earthquake strikes southern Peru, at least 27 dead"
-    assert document.meta.label == "UPDATE 1"
+    assert label_text(document.meta.label) == "UPDATE 1"
     assert document.meta.version == 2
 
 
 def test_canceled_ninjs_marks_the_story_withdrawn() -> None:
     [document] = read_file(FIXTURES / "ninjs-canceled.json")
     assert document.meta.withdrawn
-    assert document.meta.label == "WITHDRAWN"
+    assert label_text(document.meta.label) == "WITHDRAWN"
     assert document.headline == "Corvane says late-stage migraine drug trial meets main goal"
 
 
@@ -303,7 +304,7 @@ def test_atom_entry_uses_id_updated_and_content() -> None:
     assert document.meta.guid == "urn:example:ships"
     assert document.meta.created == datetime(2025, 1, 1, 9, 30, tzinfo=UTC)
     assert document.meta.first_created == datetime(2025, 1, 1, 8, 0, tzinfo=UTC)
-    assert document.meta.label == "REFILE"
+    assert label_text(document.meta.label) == "REFILE"
     assert document.headline == "Ships collide off Rotterdam"
     assert sentences(document, (Section.BODY,)) == [
         (Section.BODY, ParagraphKind.TEXT, "Two ships collided on Wednesday.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from versions.errors import RejectedInput
+from versions.labels import label_text
 from versions.readers import read
 from versions.readers.decode import decode
 
@@ -88,7 +89,7 @@ def test_latin1_story_decodes() -> None:
     text, encoding = decode(STORY, "in.txt")
     assert encoding == "latin-1"
     assert "Lucía Paredes" in text
-    assert read(STORY)[0].meta.label == "UPDATE 1"
+    assert label_text(read(STORY)[0].meta.label) == "UPDATE 1"
 
 
 def test_a_huge_unwrapped_line_is_read() -> None:

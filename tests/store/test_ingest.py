@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from versions.errors import AmbiguousStory, UnknownStory, UnknownVersion
+from versions.labels import label_text
 from versions.model import Status
 from versions.readers import read
 from versions.service import Archive
@@ -36,7 +37,7 @@ def test_a_refile_with_the_same_text_is_a_new_version_with_no_change(
         refile = results[4]
         assert (refile.status, refile.version) == ("added", 5)
         assert refile.counts is not None and refile.counts.short() == "no change"
-        assert archive.versions(refile.story or "")[4].label == "REFILE-UPDATE 3"
+        assert label_text(archive.versions(refile.story or "")[4].label) == "REFILE-UPDATE 3"
 
 
 def test_interleaved_stories_are_threaded_into_their_own_stories(

@@ -11,6 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from versions.cli import cli
+from versions.labels import label_text
 from versions.readers import read
 from versions.service import Archive
 from versions.store import db
@@ -107,7 +108,7 @@ def test_the_same_guid_with_a_new_text_is_a_new_version(db_url: str, samples: Pa
         archive.ingest(_bytes(samples, NEWSML_V4), source="v4.xml")
         (older,) = archive.ingest(_bytes(samples, NINJS_V3), source="v3.json")
         assert (older.status, older.version) == ("added", 1)
-        assert [v.label for v in archive.versions("biden")] == ["UPDATE 2", "UPDATE 3"]
+        assert [label_text(v.label) for v in archive.versions("biden")] == ["UPDATE 2", "UPDATE 3"]
 
 
 def test_each_feed_item_keeps_the_whole_delivery_and_its_position(
@@ -164,10 +165,10 @@ def test_a_mixed_folder_threads_every_item_into_its_story_in_order(
             "strong",
         ]
         biden = archive.versions("biden")
-        assert [v.label for v in biden] == BIDEN_LABELS
+        assert [label_text(v.label) for v in biden] == BIDEN_LABELS
         assert [v.format for v in biden] == ["rss", "rss", "newsml", "newsml", "text", "text"]
         peru = archive.versions("strong")
-        assert [v.label for v in peru] == [None, "UPDATE 1", "UPDATE 2"]
+        assert [label_text(v.label) for v in peru] == [None, "UPDATE 1", "UPDATE 2"]
         assert archive.versions("skarvik")[0].label is None
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.drive import open_story, press, screen_text
+from tests.tui.drive import column, open_story, press, screen_text, shown
 from tests.tui.sample_archive import NOW, RECEIVED, SAMPLES
 from tui.app import WirediffApp
 from versions.service import Archive
@@ -33,3 +33,24 @@ async def test_the_raw_view_names_the_item_only_in_a_delivery_of_several(
             await open_story(pilot, "earthquake")
             await press(pilot, "home", "v", "r")
             assert "item 2 of the 4 in the delivery" in screen_text(app)
+
+
+WITHDRAWAL = b"""Strong earthquake strikes southern Peru, at least 12 dead
+(Story withdrawn; it was published in error)
+
+LIMA, March 14 (Reuters) - Reuters has withdrawn this story. It was published in error.
+"""
+
+
+async def test_a_take_the_wire_withdrew_or_corrected_shows_as_such_without_its_label_saying_so(
+    archive: Archive,
+) -> None:
+    (result,) = archive.ingest(WITHDRAWAL, source="kill.txt", received_at=NOW)
+    assert result.status == "added" and result.version == 5
+    app = WirediffApp(archive, now=lambda: NOW, watch=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_story(pilot, "earthquake")
+        labels = [label.strip() for label in column(app, "#versions", 2)]
+        assert labels[3:] == ["UPDATE 3; CORRECTED", "WITHDRAWN"], "(corrects …) and a kill"
+        await press(pilot, "end", "enter")
+        assert "v4 UPDATE 3; CORRECTED → v5 WITHDRAWN" in shown(app, "#summary")

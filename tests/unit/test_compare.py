@@ -1,6 +1,7 @@
 """compare(): the change log an editor reads, in the documented JSON shape."""
 
 from versions import compare
+from versions.labels import WireLabel
 from versions.model import Document, ItemMeta, Paragraph, ParagraphKind, VersionRef
 
 K = ParagraphKind
@@ -94,7 +95,7 @@ def test_full_change_log_shape_order_and_summary() -> None:
         story_key="biden-ukraine",
         story_title="Biden lets Ukraine strike deep inside Russia",
         old_ref=VersionRef(1, None),
-        new_ref=VersionRef(2, "UPDATE 1"),
+        new_ref=VersionRef(2, WireLabel.parse("UPDATE 1")),
     )
     data = log.to_dict()
     assert data["story"] == {

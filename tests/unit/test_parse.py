@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from versions.errors import RejectedInput
+from versions.labels import WireLabel, label_text
 from versions.model import Document, ParagraphKind
 from versions.readers import parse, read
-from versions.readers.wire import parse_wire, split_dateline, split_label
+from versions.readers.wire import parse_wire, split_dateline
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = Path("/work/shared/seed/000_abc02dacf25aa58b.txt")
@@ -176,9 +177,10 @@ def test_version_prefix_moves_from_headline_to_label(
     headline: str, label: str | None, title: str
 ) -> None:
     doc = parse(STORY.format(headline=headline))
-    assert doc.meta.label == label
+    assert label_text(doc.meta.label) == label
     assert doc.headline == title
-    assert split_label(headline) == (label, title)
+    found, rest = WireLabel.split(headline)
+    assert (label_text(found), rest) == (label, title)
 
 
 def test_header_parts_and_advisory() -> None:
@@ -360,7 +362,7 @@ def test_every_sample_version_parses_with_its_dateline(path: Path) -> None:
     assert not any(p.text.isupper() for p in doc.paragraphs if p.kind is K.TEXT)
     label = path.stem.split("-", 1)[1].replace("-", " ").upper()
     if label not in ("FIRST TAKE",):
-        assert doc.meta.label is not None and label.split()[0] in doc.meta.label
+        assert doc.meta.label is not None and label.split()[0] in doc.meta.label.text
     assert doc.meta.withdrawn == ("withdrawn" in path.name)
     assert doc.meta.correction == (
         "corrected" in path.name or "corrects" in (doc.meta.advisory or "")

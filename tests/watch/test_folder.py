@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from watch_stories import Recorder, wire_text
 
+from versions.labels import label_text
 from versions.service import Archive
 from versions.watch.folder import HotFolder, Settler, takeable
 
@@ -66,7 +67,7 @@ def test_files_present_at_start_are_ingested_and_filed(
     start_watcher(archive, inbox, recorder.log)
     until(lambda: len(recorder.events("ingested")) == 4)
     [story] = archive.stories()
-    assert [v.label for v in archive.versions(story.key)] == [
+    assert [label_text(v.label) for v in archive.versions(story.key)] == [
         None,
         "UPDATE 1",
         "CORRECTED-UPDATE 1",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from watch_stories import Recorder, ninjs_item
 
+from versions.labels import label_text
 from versions.model import Status
 from versions.service import Archive
 
@@ -48,7 +49,7 @@ def test_refile_and_update_labels_are_kept_and_a_refile_is_not_substantive(
     start_watcher(archive, inbox, recorder.log)
     until(lambda: len(recorder.events("ingested")) == 6)
     [story] = archive.stories()
-    assert [v.label for v in archive.versions(story.key)] == [
+    assert [label_text(v.label) for v in archive.versions(story.key)] == [
         None,
         "UPDATE 1",
         "UPDATE 2",

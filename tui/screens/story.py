@@ -16,7 +16,7 @@ from tui.screens.base import WirediffScreen
 from tui.text import aware, badge, counts_text, generated_advisory, plain, tag_words
 from tui.widgets.row_table import RowTable
 from tui.workspace import Workspace
-from versions.editorial import FIRST_VERSION, NO_CHANGE, plural
+from versions.editorial import FIRST_VERSION, NO_CHANGE, plural, shown_label
 from versions.model import Status
 from versions.service import StoryRow, VersionRow
 
@@ -35,9 +35,8 @@ def version_cells(
     if row.counts is not None:
         counts = counts_text(row.counts) or Text(NO_CHANGE, "dim")
         counts.append_text(tag_words(row.counts.tags))
-    label = plain(row.label or "", "bold")
-    if row.label and "WITHDRAWN" in row.label.upper():
-        label = badge(row.label, "bold white on red")
+    shown = shown_label(row.label, withdrawn=row.withdrawn, correction=row.correction) or ""
+    label = badge(shown, "bold white on red") if row.withdrawn else plain(shown, "bold")
     return (
         Text(mark, "bold reverse" if mark else ""),
         Text(f"v{row.number}", "bold"),

@@ -21,7 +21,7 @@ from tui.screens.base import WirediffScreen
 from tui.text import age_style, aware, plain
 from tui.workspace import Workspace
 from versions.blame import Blame, BlameLine
-from versions.editorial import Numbering
+from versions.editorial import Numbering, shown_label
 from versions.intake import items_in
 from versions.lineage import CELL_SIGNS, CellState
 from versions.model import Document, ParagraphKind
@@ -101,6 +101,18 @@ def raw_text(raw: bytes, encoding: str) -> Text:
     except LookupError:
         decoded = raw.decode("utf-8", errors="replace")
     return plain(decoded.replace("\r\n", "\n").expandtabs(4))
+
+
+def version_head(row: VersionRow) -> Text:
+    """ "v5 UPDATE 3; WITHDRAWN": the number, and the label as the editor reads it (a
+    withdrawn take in red)."""
+    head = Text()
+    head.append(f"v{row.number}", "bold")
+    label = shown_label(row.label, withdrawn=row.withdrawn, correction=row.correction)
+    if label:
+        head.append(" ")
+        head.append_text(plain(label, "bold white on red" if row.withdrawn else "bold"))
+    return head
 
 
 class VersionTextScreen(WirediffScreen):
@@ -218,11 +230,7 @@ class VersionTextScreen(WirediffScreen):
         if self.provenance:
             self.query_one("#text-head", Static).update(self._provenance_head(row))
             return
-        head = Text()
-        head.append(f"v{row.number}", "bold")
-        if row.label:
-            head.append(" ")
-            head.append_text(plain(row.label, "bold"))
+        head = version_head(row)
         received = aware(row.received_at).strftime("%d %b %Y %H:%M")
         head.append(f" · received {received} UTC · {row.format}", "dim")
         if self.raw:
@@ -242,11 +250,7 @@ class VersionTextScreen(WirediffScreen):
         self.query_one("#text-body", Static).update(body)
 
     def _provenance_head(self, row: VersionRow) -> Text:
-        head = Text()
-        head.append(f"v{row.number}", "bold")
-        if row.label:
-            head.append(" ")
-            head.append_text(plain(row.label, "bold"))
+        head = version_head(row)
         head.append(" · where each sentence came from\n", "dim")
         blame = self.blame
         if blame is not None:

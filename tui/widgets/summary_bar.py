@@ -6,17 +6,25 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui.text import EVENT_BADGE, KIND_BADGE, TAG_BADGE, badge, plain
-from versions.editorial import FLAGGED, KIND_SIGN, NO_CHANGE, counted_kinds, revert_note
+from versions.editorial import (
+    FLAGGED,
+    KIND_SIGN,
+    NO_CHANGE,
+    counted_kinds,
+    revert_note,
+    shown_label,
+)
 from versions.lineage import Event
-from versions.model import ChangeLog, Tag
+from versions.model import ChangeLog, Tag, VersionRef
 
 
-def version_label(number: int | None, label: str | None) -> Text:
+def version_label(ref: VersionRef) -> Text:
     text = Text()
-    text.append(f"v{number}" if number is not None else "v?", "bold")
+    text.append(f"v{ref.version}" if ref.version is not None else "v?", "bold")
+    label = shown_label(ref.label, withdrawn=ref.withdrawn, correction=ref.correction)
     if label:
         text.append(" ")
-        text.append_text(plain(label))
+        text.append_text(plain(label, "bold white on red" if ref.withdrawn else ""))
     return text
 
 
@@ -30,9 +38,9 @@ def summary_text(
     reverts_to: int | None = None,
 ) -> Text:
     """`reverts_to`: the earlier version whose text the new one returns to, if it does."""
-    text = version_label(changelog.old.version, changelog.old.label)
+    text = version_label(changelog.old)
     text.append(" → ")
-    text.append_text(version_label(changelog.new.version, changelog.new.label))
+    text.append_text(version_label(changelog.new))
     text.append("  ")
     if reverts_to is not None and changelog.new.version is not None:
         style = EVENT_BADGE[Event.RESTORED][1]

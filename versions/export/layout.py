@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from versions.editorial import Numbering
+from versions.editorial import Numbering, shown_label
 from versions.model import (
     Change,
     ChangeKind,
@@ -18,12 +18,13 @@ from versions.model import (
 
 
 def version_name(ref: VersionRef) -> str:
-    """Names a version as editors do: "v2 (UPDATE 1)", "v1" or "(REFILE)"."""
+    """Names a version as editors do: "v2 (UPDATE 1)", "v1", "(REFILE)", "v5 (WITHDRAWN)"."""
     parts = []
     if ref.version is not None:
         parts.append(f"v{ref.version}")
-    if ref.label:
-        parts.append(f"({ref.label})")
+    label = shown_label(ref.label, withdrawn=ref.withdrawn, correction=ref.correction)
+    if label:
+        parts.append(f"({label})")
     return " ".join(parts) or "unnumbered version"
 
 

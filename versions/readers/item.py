@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from versions.errors import RejectedInput
+from versions.labels import WireLabel
 from versions.model import Document, ItemMeta, Paragraph, ParagraphKind
 from versions.readers import wire
 from versions.readers.decode import normalise_text
@@ -86,9 +87,9 @@ def parse_version(value: object, source: str) -> int | None:
 
 def build_document(fields: ItemFields, meta: ItemMeta, label_hint: str | None = None) -> Document:
     """Paragraphs in wire order; the headline's label (or the hint's) goes into `meta`."""
-    label, headline = wire.split_label(" ".join(fields.headline.split()))
+    label, headline = WireLabel.split(" ".join(fields.headline.split()))
     if label is None and label_hint:
-        label = wire.split_label(label_hint)[0]
+        label = WireLabel.split(label_hint)[0]
     body = [(kind, text) for kind, text in fields.body if not wire.is_kill_line(text)]
     killed = len(body) < len(fields.body)
     blocks: list[Block] = [(ParagraphKind.HEADLINE, headline)]
@@ -124,12 +125,12 @@ def _with_trailer(body: list[Block]) -> list[Block]:
     return body[:end] + [(ParagraphKind.TRAILER, text) for _, text in body[end:]]
 
 
-def _labelled(meta: ItemMeta, label: str | None, killed: bool) -> ItemMeta:
+def _labelled(meta: ItemMeta, label: WireLabel | None, killed: bool) -> ItemMeta:
     """Label, correction and kill as the wire text says them, added to what the format said."""
     label = meta.label if label is None else label
     return replace(
         meta,
         label=label,
         correction=meta.correction or wire.is_correction(label, meta.advisory),
-        withdrawn=meta.withdrawn or killed or "WITHDRAWN" in (label or "").upper(),
+        withdrawn=meta.withdrawn or killed or (label is not None and label.withdrawn),
     )

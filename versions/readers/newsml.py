@@ -9,6 +9,7 @@ from __future__ import annotations
 from xml.etree.ElementTree import Element, tostring
 
 from versions.errors import RejectedInput
+from versions.labels import WireLabel
 from versions.model import Document, ItemMeta
 from versions.readers.html import html_paragraphs, local_name
 from versions.readers.item import (
@@ -50,7 +51,7 @@ def _read_item(item: Element, source: str, encoding: str) -> Document:
     ednote = "\n".join(_text(note) for note in _children(item_meta, "edNote")) or None
     label = "CORRECTED" if correction else "WITHDRAWN" if withdrawn else None
     meta = ItemMeta(
-        label=label,
+        label=WireLabel.parse(label) if label else None,
         guid=guid,
         version=parse_version(item.get("version"), source),
         created=parse_datetime(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from versions.errors import RejectedInput
+from versions.labels import WireLabel
 from versions.model import Document, ItemMeta
 from versions.readers.html import html_paragraphs
 from versions.readers.item import (
@@ -51,7 +52,7 @@ def _read_item(item: dict[str, Any], source: str, encoding: str) -> Document:
         raise RejectedInput(source, "ninjs item has no body (body_text, body_html or bodies)")
     ednote = _ednote(item, source)
     meta = ItemMeta(
-        label="WITHDRAWN" if withdrawn else None,
+        label=WireLabel.parse("WITHDRAWN") if withdrawn else None,
         guid=item["uri"].strip(),
         version=parse_version(item.get("version"), source),
         created=parse_datetime(_text(item, "versioncreated", source), source, "versioncreated"),

@@ -21,16 +21,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from versions.errors import RejectedInput
+from versions.labels import WireLabel
 from versions.model import Document, ItemMeta, Paragraph, ParagraphKind
 from versions.readers.decode import normalise_text
 from versions.segment import split_sentences
 
-_LABEL_WORD = (
-    r"(?:UPDATE|WRAPUP|REFILE|CORRECTED|CORRECTION|EXCLUSIVE|WITHDRAWN|RPT|REPEAT|URGENT)"
-    r"(?:\s+\d+)?"
-)
-_LABEL = re.compile(rf"^((?:{_LABEL_WORD}\s*-\s*)+)(?=\S)")
-_LABEL_PART = re.compile(_LABEL_WORD)
 _KILL_LINE = re.compile(
     r"^(?:KILL(?:\s*-\s*KILL)*|STORY\s+(?:WITHDRAWN|KILLED)|WITHDRAWN|ELIMINATE)\W*$"
 )
@@ -75,7 +70,7 @@ def parse_wire(text: str, *, encoding: str = "utf-8", source: str = "<input>") -
     label = header.label
     withdrawn = (
         len(story_lines) < len(lines)
-        or "WITHDRAWN" in (label or "")
+        or (label is not None and label.withdrawn)
         or any(_WITHDRAWN_ADVISORY.match(a) for a in header.advisories)
     )
     if not paragraphs and not withdrawn:
@@ -101,18 +96,9 @@ def is_trailer(text: str) -> bool:
     return bool(_TRAILER_START.match(text) or _CONTRIBUTED.search(text))
 
 
-def is_correction(label: str | None, advisory: str | None) -> bool:
+def is_correction(label: WireLabel | None, advisory: str | None) -> bool:
     """A "CORRECTED" or "CORRECTION" label, or an advisory that says "(Corrects …)"."""
-    return "CORRECT" in (label or "").upper() or bool(advisory and _CORRECTS.search(advisory))
-
-
-def split_label(headline: str) -> tuple[str | None, str]:
-    """("UPDATE 2", "Biden …") from "UPDATE 2-Biden …"; chained prefixes stay joined by "-"."""
-    match = _LABEL.match(headline)
-    if match is None:
-        return None, headline.strip()
-    label = "-".join(" ".join(part.split()) for part in _LABEL_PART.findall(match.group(1)))
-    return label, headline[match.end() :].strip()
+    return (label is not None and label.correction) or bool(advisory and _CORRECTS.search(advisory))
 
 
 def split_dateline(text: str) -> tuple[str | None, str]:
@@ -129,7 +115,7 @@ class _Header:
 
     paragraphs: list[Paragraph]
     advisories: list[str]
-    label: str | None
+    label: WireLabel | None
     body: list[str]
 
     @classmethod
@@ -137,10 +123,10 @@ class _Header:
         lines = _trim_blank(lines)
         paragraphs: list[Paragraph] = []
         advisories: list[str] = []
-        label = None
+        label: WireLabel | None = None
         i = 0
         if lines and _is_headline(lines):
-            label, headline = split_label(lines[0])
+            label, headline = WireLabel.split(lines[0])
             paragraphs.append(_paragraph(ParagraphKind.HEADLINE, headline))
             i = 1
         while True:
@@ -204,7 +190,7 @@ def _is_headline(lines: list[str]) -> bool:
         or _DATELINE.match(first)
     ):
         return False
-    if _LABEL.match(first):
+    if WireLabel.split(first)[0] is not None:
         return True
     following = _skip_blank(lines, 1)
     if following >= len(lines):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import Connection, Integer, Row, column, func, or_, select
 
+from versions.labels import WireLabel
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence, Status
 from versions.records import ChangeCounts, StoryRow, StoryState, VersionRow
 from versions.store.backend import Backend, like_escape
@@ -265,7 +266,7 @@ def _version_row(version: Row[Any], story_key: str) -> VersionRow:
     return VersionRow(
         story_key=story_key,
         number=version.number,
-        label=version.label,
+        label=WireLabel.parse(version.label) if version.label else None,
         received_at=version.received_at,
         created_at=version.created_at,
         headline=version.headline,
@@ -274,6 +275,8 @@ def _version_row(version: Row[Any], story_key: str) -> VersionRow:
         id=version.id,
         format=version.format,
         item_index=version.item_index,
+        withdrawn=version.withdrawn,
+        correction=version.correction,
     )
 
 
@@ -285,7 +288,7 @@ def _document(version: Row[Any], rows: list[Row[Any]]) -> Document:
         for row in rows
     ]
     meta = ItemMeta(
-        label=version.label,
+        label=WireLabel.parse(version.label) if version.label else None,
         advisory=version.advisory,
         guid=version.guid,
         version=version.agency_version,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from versions import story_match
+from versions.labels import label_text
 from versions.lineage import Removed, TakeLineage
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence
 from versions.normalise import sentence_hash
@@ -299,7 +300,7 @@ class IngestWriter:
             {
                 "story_id": new.story_id,
                 "number": new.number,
-                "label": meta.label,
+                "label": label_text(meta.label),
                 "guid": meta.guid,
                 "agency_version": meta.version,
                 "withdrawn": meta.withdrawn,

@@ -9,6 +9,7 @@ from typing import Any
 from versions import editorial
 from versions.advisory import advisory as advisory_of
 from versions.config import Notify
+from versions.labels import label_text
 from versions.model import Status
 from versions.service import IngestResult
 from versions.watch.events import EventLog
@@ -34,7 +35,7 @@ def describe(
         "status": story.status,
         "withdrawn": story.status == str(Status.WITHDRAWN),
         "version": row.number,
-        "label": row.label,
+        "label": label_text(row.label),
         "headline": row.headline,
         "versions": {
             "old": row.number - 1 if row.number > 1 else None,
