@@ -18,8 +18,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widget import Widget
 
-from tui.keys import key_actions
+from tui.keys import binding_ids, key_actions
 from tui.messages import (
     ArchiveChanged,
     OpenDesk,
@@ -79,7 +80,7 @@ class WirediffApp(App[None]):
         archive: Archive,
         *,
         settings: Settings | None = None,
-        remember_theme: Callable[[str], None] | None = None,
+        remember_theme: Callable[[str], object] | None = None,
         now: Callable[[], datetime] | None = None,
         poll_interval: float = 0.5,
         watch: bool = True,
@@ -111,6 +112,15 @@ class WirediffApp(App[None]):
         settings = self.workspace.settings
         if settings.keys:
             self.set_keymap(dict(settings.keys))
+            unknown = sorted(set(settings.keys) - binding_ids(WirediffApp, Screen, Widget))
+            if unknown:
+                self.notify(
+                    f"[keys] in the config file names no action wirediff has: "
+                    f"{', '.join(unknown)}; those keys are left as they were",
+                    severity="warning",
+                    timeout=20,
+                    markup=False,
+                )
         if settings.theme in self.available_themes:
             self.theme = settings.theme
         self._theme = self.theme  # the one the config file holds
@@ -138,7 +148,10 @@ class WirediffApp(App[None]):
     def _theme_changed(self, theme: Theme) -> None:
         if self.remember_theme is not None and theme.name != self._theme:
             self._theme = theme.name
-            self.remember_theme(theme.name)
+            try:
+                self.remember_theme(theme.name)
+            except WirediffError as exc:
+                self.notify(f"The theme is not remembered: {exc}", severity="warning", markup=False)
 
     def _watch(self) -> None:
         watch_archive(
@@ -262,15 +275,30 @@ class WirediffApp(App[None]):
             )
 
 
+def configured(
+    archive: Archive, chosen: config.Settings, *, user: str | None = None, desk: bool = False
+) -> WirediffApp:
+    """The UI as the user's config file has it (theme, export folder, notices, key
+    bindings); a theme the reader picks is written back to the file. `user` names the desk
+    editor (default: the config's), `desk` starts on the desk screen."""
+    settings = Settings(
+        theme=chosen.theme, export_dir=chosen.export_dir, notify=chosen.notify, keys=chosen.keys
+    )
+    return WirediffApp(
+        archive,
+        settings=settings,
+        remember_theme=config.save_theme,
+        user=config.editor(user, chosen),
+        desk=desk,
+    )
+
+
 def run(url: str | None = None, *, user: str | None = None, desk: bool = False) -> None:
-    """Open the archive at `url` (default: the user's database) and run the UI, with the
-    theme and export folder of the user's config file; `user` names the desk editor
-    (default: the config's), `desk` starts on the desk screen."""
+    """Open the archive at `url` (default: the user's database) and run the UI as the
+    user's config file has it (`configured`)."""
     chosen = config.load()
-    settings = Settings(theme=chosen.theme, export_dir=chosen.export_dir, notify=chosen.notify)
-    editor = config.editor(user, chosen)
     with Archive.open(url, watch_terms=chosen.watch_terms) as archive:
-        app = WirediffApp(archive, settings=settings, user=editor, desk=desk)
+        app = configured(archive, chosen, user=user, desk=desk)
         if "debug" not in app.features:  # `TEXTUAL=debug` keeps the traceback for debugging
             # where Textual prints a crash's traceback: the line below says it instead
             app.error_console = Console(file=io.StringIO())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import App
+from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
 
@@ -41,3 +42,21 @@ def key_actions(screen: Screen[object]) -> list[KeyAction]:
         KeyAction(" ".join(keys[slot]), description, slot[1], node)
         for slot, (description, node) in first.items()
     ]
+
+
+def binding_ids(*roots: type[DOMNode]) -> set[str]:
+    """The ids of every binding wirediff's own classes under `roots` declare: what a
+    `[keys]` table in the config file can name."""
+    ids: set[str] = set()
+    seen: set[type[DOMNode]] = set()
+    classes = list(roots)
+    while classes:
+        cls = classes.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        classes.extend(cls.__subclasses__())
+        if cls.__module__.startswith("tui."):
+            bindings = cls.__dict__.get("BINDINGS", [])
+            ids.update(b.id for b in bindings if isinstance(b, Binding) and b.id)
+    return ids

@@ -15,8 +15,7 @@ from versions.service import Archive, Assessment
 
 @dataclass(frozen=True)
 class Settings:
-    """What the UI takes from the user's config file (`versions.config`): `keys` is filled
-    once the file has a `[keys]` table."""
+    """What the UI takes from the user's config file (`versions.config`)."""
 
     theme: str | None = None
     keys: Mapping[str, str] = field(default_factory=dict)  # binding id → keys, "diff.next" → "n,j"
