@@ -289,7 +289,7 @@ def postgres_query(url: str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     import psycopg
 
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as connection:
-        return connection.execute(sql, params).fetchall()  # type: ignore[arg-type]
+        return connection.execute(sql, params).fetchall()
 
 
 # the table

@@ -11,13 +11,14 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
 
-def _regenerate():  # type: ignore[no-untyped-def]
+def _regenerate() -> ModuleType:
     spec = importlib.util.spec_from_file_location("corpus_regenerate", CORPUS / "regenerate.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

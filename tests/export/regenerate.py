@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from export_cases import GOLDEN, golden_outputs
+from tests.export.export_cases import GOLDEN, golden_outputs
 
 
 def main() -> None:

@@ -11,14 +11,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from export_cases import (
+
+from tests.export.export_cases import (
     GOLDEN,
     dnipro_documents,
     dnipro_pair,
     golden_outputs,
     hostile,
 )
-
 from versions.export import render
 from versions.export.csvfmt import HEADER
 
@@ -140,8 +140,7 @@ def test_html_screenshot(tmp_path: Path) -> None:
 def test_provenance_sections_show_story_text_as_data() -> None:
     from datetime import UTC, datetime
 
-    from export_cases import IMG, SCRIPT
-
+    from tests.export.export_cases import IMG, SCRIPT
     from versions import compare
     from versions.blame import Provenance, Take
     from versions.lineage import trace

@@ -36,7 +36,9 @@ def plain(path: Path) -> Document:
     return document
 
 
-def sentences(document: Document, sections: tuple[Section, ...] = tuple(Section)) -> list:
+def sentences(
+    document: Document, sections: tuple[Section, ...] = tuple(Section)
+) -> list[tuple[Section, ParagraphKind, str]]:
     return [(s.section, s.kind, s.text) for s in document.sentences if s.section in sections]
 
 

@@ -20,18 +20,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from versions.service import Archive
-from versions.store import db
-from versions.watch.folder import HotFolder, host_tag
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
-from watch_stories import (
+from tests.watch.watch_stories import (
     done_count,
     drop_burst,
     start_watch_process,
     stop_watch_process,
     wire_text,
 )
+from versions.service import Archive
+from versions.store import db
+from versions.watch.folder import HotFolder, host_tag
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,10 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from test_crash import stored_sources
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "watch"))
-from watch_stories import done_count, start_watch_process, stop_watch_process, wire_text
+from tests.robustness.test_crash import stored_sources
+from tests.watch.watch_stories import done_count, start_watch_process, stop_watch_process, wire_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

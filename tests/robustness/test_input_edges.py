@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import Column, MetaData, Table, create_engine, text
 from sqlalchemy.exc import DataError, OperationalError, StatementError
 
+from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.errors import printable
-from versions.service import DEFAULT_MAX_TAKE_SIZE, Archive
+from versions.service import Archive
 from versions.store import db
 from versions.store.failures import archive_failure
 from versions.store.schema import UTCDateTime

@@ -99,6 +99,7 @@ def test_a_sentence_removed_and_restored_two_takes_later_shows_both_dates(db_url
         }
         assert _sentence(data, PENTAGON)["began"] == 2
         removed = _blame_json(archive, key, 4)["removed"]
+        assert isinstance(removed, list)
         assert [(r["text"], r["removed_in"], r["began"]) for r in removed] == [(PENTAGON, 4, 2)]
 
         text = CliRunner().invoke(cli, ["--db", db_url, "blame", key]).output

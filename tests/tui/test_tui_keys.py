@@ -196,9 +196,9 @@ async def test_q_goes_back_everywhere_then_quits(app: WirediffApp) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await open_seed_diff(pilot, 1, 2)
         await press(pilot, "q")
-        assert app.screen.sub_title.startswith("biden")
+        assert str(app.screen.sub_title).startswith("biden")
         await press(pilot, "v")  # the full text
-        assert "as filed" in app.screen.sub_title
+        assert "as filed" in str(app.screen.sub_title)
         await press(pilot, "q", "q")
         await press(pilot, "s", *"Dnipro", "enter")
         assert "contain" in shown(app, "#search-status")

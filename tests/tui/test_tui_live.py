@@ -37,7 +37,7 @@ async def wait_for(condition, seconds: float = 5.0) -> bool:  # type: ignore[no-
         if condition():
             return True
         await asyncio.sleep(0.1)
-    return condition()
+    return bool(condition())
 
 
 def ingest_elsewhere(db_url: str, key: str) -> None:
@@ -71,7 +71,9 @@ async def test_a_version_ingested_elsewhere_appears_without_moving_the_reader(
 
             # an open timeline grows too, keeping the highlighted version and the marks
             await pilot.press("home", "enter")
-            assert await wait_for(lambda: app.screen.query("#versions").first().row_count > 0)
+            assert await wait_for(
+                lambda: app.screen.query_one("#versions", DataTable).row_count > 0
+            )
             await pilot.press("home", "a", "down", "down", "b", "up")  # A=v1 B=v3, on v2
             assert shown(app, "#story-hint").startswith(" A=v1 B=v3")
             await asyncio.to_thread(ingest_elsewhere, db_url, key)

@@ -5,7 +5,7 @@ from versions.model import Document, Paragraph, ParagraphKind, Sentence
 from versions.normalise import normalise, sentence_hash
 
 
-def body(*paragraphs: list[str]) -> list[Sentence]:
+def body(*paragraphs: list[str]) -> tuple[Sentence, ...]:
     return Document(tuple(Paragraph(ParagraphKind.TEXT, tuple(p)) for p in paragraphs)).sentences
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from watch_stories import Recorder
 
+from tests.watch.watch_stories import Recorder
 from versions.service import Archive, IngestResult
 from versions.watch.events import EventLog
 from versions.watch.folder import FolderWatcher

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from watch_stories import Recorder, ninjs_item
 
+from tests.watch.watch_stories import Recorder, ninjs_item
 from versions.service import Archive
 from versions.watch.feeds import (
     DAY,
@@ -101,8 +101,9 @@ def feed_watcher(
     archive: Archive, urls: list[str], recorder: Recorder, clock: Clock | None = None
 ) -> FeedWatcher:
     log = recorder.log
-    options = {"clock": clock} if clock else {}
-    return FeedWatcher(archive, urls, log, Reporter(log), interval=60, **options)
+    if clock is None:
+        return FeedWatcher(archive, urls, log, Reporter(log), interval=60)
+    return FeedWatcher(archive, urls, log, Reporter(log), interval=60, clock=clock)
 
 
 def test_etag_and_last_modified_are_sent_back_and_304_ingests_nothing(

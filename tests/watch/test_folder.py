@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from watch_stories import Recorder, wire_text
 
+from tests.watch.watch_stories import Recorder, StartWatcher, Until, wire_text
 from versions.labels import label_text
 from versions.service import Archive
 from versions.watch.folder import HotFolder, Settler, takeable
@@ -60,7 +60,12 @@ def test_filing_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_files_present_at_start_are_ingested_and_filed(
-    archive: Archive, inbox: Path, recorder: Recorder, start_watcher, until, samples: Path
+    archive: Archive,
+    inbox: Path,
+    recorder: Recorder,
+    start_watcher: StartWatcher,
+    until: Until,
+    samples: Path,
 ) -> None:
     for path in sorted((samples / "skarvik-castell-deal").glob("*.txt")):
         (inbox / path.name).write_bytes(path.read_bytes())
@@ -84,7 +89,7 @@ def test_files_present_at_start_are_ingested_and_filed(
 
 
 def test_growing_file_is_taken_whole(
-    archive: Archive, inbox: Path, recorder: Recorder, start_watcher, until
+    archive: Archive, inbox: Path, recorder: Recorder, start_watcher: StartWatcher, until: Until
 ) -> None:
     start_watcher(archive, inbox, recorder.log)
     text = wire_text(1, 4).encode()
@@ -102,7 +107,7 @@ def test_growing_file_is_taken_whole(
 
 
 def test_renamed_from_temporary_name(
-    archive: Archive, inbox: Path, recorder: Recorder, start_watcher, until
+    archive: Archive, inbox: Path, recorder: Recorder, start_watcher: StartWatcher, until: Until
 ) -> None:
     start_watcher(archive, inbox, recorder.log)
     (inbox / "story.txt.tmp").write_text(wire_text(2, 1))
@@ -115,7 +120,7 @@ def test_renamed_from_temporary_name(
 
 
 def test_unreadable_file_goes_to_rejected_with_its_reason(
-    archive: Archive, inbox: Path, recorder: Recorder, start_watcher, until
+    archive: Archive, inbox: Path, recorder: Recorder, start_watcher: StartWatcher, until: Until
 ) -> None:
     (inbox / "broken.json").write_text('{"uri": "urn:x", "headline": ')
     start_watcher(archive, inbox, recorder.log)
@@ -142,7 +147,7 @@ class FlakyArchive(Archive):
 
 
 def test_file_is_retried_when_ingest_fails_for_another_reason(
-    db_url: str, inbox: Path, recorder: Recorder, start_watcher, until
+    db_url: str, inbox: Path, recorder: Recorder, start_watcher: StartWatcher, until: Until
 ) -> None:
     with FlakyArchive.open(db_url) as archive:
         (inbox / "story.txt").write_text(wire_text(4, 1))
@@ -182,7 +187,7 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path, sqlite_url: str, signum: int) -> N
 
 
 def test_a_file_over_the_take_size_limit_is_rejected_unread(
-    archive: Archive, inbox: Path, recorder: Recorder, start_watcher, until
+    archive: Archive, inbox: Path, recorder: Recorder, start_watcher: StartWatcher, until: Until
 ) -> None:
     archive.max_take_size = 300
     (inbox / "long.txt").write_text(wire_text(6, 9))

@@ -9,10 +9,11 @@ import shlex
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from watch_stories import Recorder, wire_text
 
+from tests.watch.watch_stories import Recorder, StartWatcher, Until, wire_text
 from versions.service import Archive
 from versions.watch.hooks import HookRunner
 from versions.watch.notice import Reporter
@@ -39,7 +40,7 @@ def hook_output(tmp_path: Path) -> tuple[str, Path]:
     return command, output
 
 
-def payloads(output: Path) -> list[dict]:
+def payloads(output: Path) -> list[dict[str, Any]]:
     if not output.exists():
         return []
     return [json.loads(line) for line in output.read_text().splitlines() if line]
@@ -50,8 +51,8 @@ def test_each_new_version_runs_the_hook_with_its_summary(
     inbox: Path,
     recorder: Recorder,
     hook_output: tuple[str, Path],
-    start_watcher,
-    until,
+    start_watcher: StartWatcher,
+    until: Until,
 ) -> None:
     command, output = hook_output
     hooks = HookRunner(command, recorder.log, timeout=20)
@@ -89,7 +90,7 @@ def test_each_new_version_runs_the_hook_with_its_summary(
 
 
 def test_a_failing_hook_is_logged_and_the_watcher_carries_on(
-    archive: Archive, inbox: Path, recorder: Recorder, start_watcher, until
+    archive: Archive, inbox: Path, recorder: Recorder, start_watcher: StartWatcher, until: Until
 ) -> None:
     script = "import sys; sys.stderr.write('no pager'); sys.exit(3)"
     failing = f"{shlex.quote(sys.executable)} -c {shlex.quote(script)}"

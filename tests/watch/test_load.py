@@ -11,20 +11,20 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from watch_stories import (
+from tests.watch.watch_stories import (
     drop_burst,
     start_watch_process,
     stop_watch_process,
     wait_until_done,
 )
-
 from versions.service import Archive
 
 STORIES, VERSIONS = 20, 10
 
 
-def events(log: Path) -> list[dict]:
+def events(log: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
 
 

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from watch_stories import Recorder
 
+from tests.watch.watch_stories import Recorder
 from versions.config import Notify
 from versions.service import Archive
 from versions.watch import notice

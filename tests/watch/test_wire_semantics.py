@@ -5,15 +5,19 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from watch_stories import Recorder, ninjs_item
-
+from tests.watch.watch_stories import Recorder, StartWatcher, Until, ninjs_item
 from versions.labels import label_text
 from versions.model import Status
 from versions.service import Archive
 
 
 def test_a_withdrawn_story_is_marked_and_keeps_its_history(
-    archive: Archive, inbox: Path, recorder: Recorder, samples: Path, start_watcher, until
+    archive: Archive,
+    inbox: Path,
+    recorder: Recorder,
+    samples: Path,
+    start_watcher: StartWatcher,
+    until: Until,
 ) -> None:
     for path in sorted((samples / "corvane-trial-withdrawn").glob("*.txt")):
         shutil.copy(path, inbox / path.name)
@@ -29,7 +33,7 @@ def test_a_withdrawn_story_is_marked_and_keeps_its_history(
 
 
 def test_pubstatus_canceled_withdraws(
-    archive: Archive, inbox: Path, recorder: Recorder, start_watcher, until
+    archive: Archive, inbox: Path, recorder: Recorder, start_watcher: StartWatcher, until: Until
 ) -> None:
     (inbox / "1.json").write_bytes(ninjs_item("deal", 1, "Firm A will buy firm B."))
     (inbox / "2.json").write_bytes(
@@ -42,7 +46,12 @@ def test_pubstatus_canceled_withdraws(
 
 
 def test_refile_and_update_labels_are_kept_and_a_refile_is_not_substantive(
-    archive: Archive, inbox: Path, recorder: Recorder, samples: Path, start_watcher, until
+    archive: Archive,
+    inbox: Path,
+    recorder: Recorder,
+    samples: Path,
+    start_watcher: StartWatcher,
+    until: Until,
 ) -> None:
     for path in sorted((samples / "biden-ukraine-missiles").glob("*.txt")):
         shutil.copy(path, inbox / path.name)
@@ -64,7 +73,7 @@ def test_refile_and_update_labels_are_kept_and_a_refile_is_not_substantive(
 
 
 def test_an_older_version_arriving_late_takes_its_true_place(
-    archive: Archive, inbox: Path, recorder: Recorder, start_watcher, until
+    archive: Archive, inbox: Path, recorder: Recorder, start_watcher: StartWatcher, until: Until
 ) -> None:
     texts = {
         1: "The strike began at dawn.",

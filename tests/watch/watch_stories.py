@@ -10,11 +10,16 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from versions.watch.events import EventLog
+
+# The types of the watch tests' fixtures (conftest.py), for their signatures.
+StartWatcher = Callable[..., Any]
+Until = Callable[..., None]
 
 ROOT = Path(__file__).resolve().parents[2]
 
