@@ -32,7 +32,7 @@ from tui.text import (
 )
 from tui.widgets.row_table import RowTable
 from tui.workspace import Workspace
-from versions.editorial import plural
+from versions.editorial import plural, shown_label
 from versions.service import Assessment, VersionRow
 
 ARRIVALS = 300  # the newest arrivals the desk holds
@@ -79,11 +79,9 @@ def score_text(assessment: Assessment | None) -> Text:
 
 def take_text(row: VersionRow) -> Text:
     """The wire's label over the version number."""
-    label = row.label or ("NEW" if row.number == 1 else "")
-    if "WITHDRAWN" in label.upper() or "KILL" in label.upper():
-        text = badge(label, "bold white on red")
-    else:
-        text = plain(label, "bold")
+    shown = shown_label(row.label, withdrawn=row.withdrawn, correction=row.correction)
+    label = shown or ("NEW" if row.number == 1 else "")
+    text = badge(label, "bold white on red") if row.withdrawn else plain(label, "bold")
     text.append(f"\nv{row.number}", "dim")
     return text
 
