@@ -22,7 +22,7 @@ from versions.placement import (
 T0 = datetime(2024, 11, 21, 6, 0, tzinfo=UTC)
 
 
-def _hours(n: int) -> datetime:
+def _hours(n: float) -> datetime:
     return T0 + timedelta(hours=n)
 
 
