@@ -78,8 +78,9 @@ def score_text(assessment: Assessment | None) -> Text:
 
 
 def take_text(row: VersionRow) -> Text:
-    """The wire's label over the version number."""
-    shown = shown_label(row.label, withdrawn=row.withdrawn, correction=row.correction)
+    """The wire's label over the version number (a correction shows in the score, and
+    "; CORRECTED" would push the number out of the cell)."""
+    shown = shown_label(row.label, withdrawn=row.withdrawn, correction=False)
     label = shown or ("NEW" if row.number == 1 else "")
     text = badge(label, "bold white on red") if row.withdrawn else plain(label, "bold")
     text.append(f"\nv{row.number}", "dim")
