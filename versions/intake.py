@@ -96,7 +96,7 @@ def prepare(document: Document, index: int) -> PreparedItem:
         # as it will be stored and read back: a paragraph without sentences is dropped
         document = Document.from_sentences(document.sentences, document.meta)
     headline = headline_of(document)
-    signature = story_match.signature(story_match.shingles(document))
+    signature = story_match.signature(document)
     return PreparedItem(
         document=document,
         index=index,

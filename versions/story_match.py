@@ -26,7 +26,8 @@ import operator
 import random
 import re
 import struct
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from versions import labels
@@ -52,90 +53,144 @@ def _hash64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
-def shingles(document: Document) -> bytes:
-    """The hashes of the 3-word runs in the headline, dateline and body sentences.
+def shingles(text: str) -> bytes:
+    """The hashes of a sentence's 3-word runs (its words, when it has fewer than 3).
 
     8 big-endian bytes each (blake2b); a repeated run is there again, which the MinHash
     minimum ignores. No Python integer or set per run: a 5 MB take's 600,000 runs take
     5 MB, not 100.
     """
+    words = _WORD.findall(text.lower())
+    if len(words) < SHINGLE_WORDS:
+        runs = [" ".join(words)] if words else []
+    else:
+        runs = list(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
     blake2b = hashlib.blake2b
-    hashes = bytearray()
-    for sentence in document.sentences:
-        if sentence.section not in _SECTIONS:
-            continue
-        words = _WORD.findall(sentence.text.lower())
-        if len(words) < SHINGLE_WORDS:
-            runs = [" ".join(words)] if words else []
-        else:
-            runs = list(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
-        for run in runs:
-            hashes += blake2b(run.encode(), digest_size=8).digest()
-    return bytes(hashes)
+    return b"".join([blake2b(run.encode(), digest_size=8).digest() for run in runs])
 
 
-def signature(shingle_hashes: bytes | Iterable[int]) -> tuple[int, ...]:
-    """Per permutation (a, b), the least `(a * x + b) % _PRIME` over the shingle hashes x.
+def signature(document: Document) -> tuple[int, ...]:
+    """Per permutation, the least permuted hash of the headline, dateline and body shingles.
 
-    Vectorised over permutations and shingles in 64-bit integers. x is first reduced
+    That is the least of the sentences' own minima, as shingles never cross a
+    sentence. A story's takes repeat most of their sentences, so the minima of the
+    `_CACHED_SENTENCES` sentences used last are kept by text, and only new sentences
+    are hashed; a long take is not cached, as it would only push out other stories.
+    """
+    import numpy as np
+
+    texts = [s.text for s in document.sentences if s.section in _SECTIONS]
+    cached = len(texts) <= _CACHED_TAKE_SENTENCES
+    known: list[bytes] = []
+    missed: list[str] = []
+    if cached:
+        for text in dict.fromkeys(texts):  # a repeated sentence adds nothing
+            found = _sentence_minima.get(text)
+            if found is None:
+                missed.append(text)
+            else:
+                _sentence_minima.move_to_end(text)
+                known.append(found)
+    else:
+        missed = texts
+    least = [np.frombuffer(b"".join(known), dtype=np.uint64).reshape(-1, PERMUTATIONS)]
+    batch: dict[str, bytes] = {}  # sentence → its shingles' hashes
+    size = 0
+    for number, text in enumerate(missed, start=1):
+        if hashes := shingles(text):
+            batch[text] = hashes
+            size += len(hashes)
+        if batch and (size >= 8 * _BATCH or number == len(missed)):
+            rows = minima(b"".join(batch.values()), [len(h) // 8 for h in batch.values()])
+            least.append(rows.min(axis=0, keepdims=True))
+            if cached:
+                _sentence_minima.update(zip(batch, map(bytes, rows), strict=True))
+            batch, size = {}, 0
+    if cached:
+        while len(_sentence_minima) > _CACHED_SENTENCES:
+            _sentence_minima.popitem(last=False)
+    best = np.concatenate(least)
+    if not best.size:  # no words at all
+        return (0,) * PERMUTATIONS
+    return tuple(best.min(axis=0).tolist())
+
+
+_CACHED_SENTENCES = 1 << 13  # about 1 KB each with their texts: 8 MB
+_CACHED_TAKE_SENTENCES = 1000
+_sentence_minima: OrderedDict[str, bytes] = OrderedDict()  # least recently used first
+
+
+def minima(shingle_hashes: bytes, counts: Sequence[int]) -> Any:
+    """Per group of `counts[i]` consecutive hashes (at least 1), per permutation (a, b),
+    the least `(a * x + b) % _PRIME` over the group's hashes x: a (groups, 64) array.
+
+    Vectorised over shingles and permutations in 64-bit integers. x is first reduced
     modulo the Mersenne prime p = 2**61 - 1 (the same residues), then a and x are cut
     into 32-bit halves, a1 and x1 below 2**29, so that no partial product overflows
     and only a0 * x0 needs folding (2**61 = 1, 2**64 = 8 modulo p). Same values as
     the definition, bit for bit: stored signatures and bands stay comparable. Shingles
-    go in chunks small enough for the CPU's cache; a 5 MB take needs a few MB of scratch.
+    go in chunks small enough for the CPU's cache, through three scratch matrices.
     """
     import numpy as np
 
-    if isinstance(shingle_hashes, bytes):
-        # repeats stay: the minimum ignores them, and finding them cost more than they do
-        x = np.frombuffer(shingle_hashes, dtype=">u8").astype(np.uint64)
-    else:
-        x = np.fromiter(shingle_hashes, dtype=np.uint64)
-    if not x.size:
-        return (0,) * PERMUTATIONS
     a_low, a_high, a_high_x8, b = _permutation_arrays()
     prime, low32, low29 = np.uint64(_PRIME), np.uint64(0xFFFFFFFF), np.uint64((1 << 29) - 1)
     shift29, shift32, shift61 = np.uint64(29), np.uint64(32), np.uint64(61)
+    x = np.frombuffer(shingle_hashes, dtype=">u8").astype(np.uint64)
     x = (x & prime) + (x >> shift61)
     x = np.where(x >= prime, x - prime, x)  # x mod p: x1 below 2**29
-    best = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
+    ends = np.cumsum(counts)
+    starts = ends - np.asarray(counts)
+    result = np.empty((len(counts), PERMUTATIONS), dtype=np.uint64)
+    scratch = np.empty((3, min(_CHUNK, x.size), PERMUTATIONS), dtype=np.uint64)
     for start in range(0, x.size, _CHUNK):
         part = x[start : start + _CHUNK]
-        x_low, x_high = (part & low32)[None, :], (part >> shift32)[None, :]
-        value = a_high_x8 * x_high  # a1 * x1 * 2**64 = 8 * a1 * x1, below 2**61
-        middle = a_high * x_low
-        middle += a_low * x_high  # below 2**62; times 2**32 = high * 2**61 + low * 2**32
-        value += middle >> shift29
+        value, middle, product = scratch[:, : part.size]
+        x_low, x_high = (part & low32)[:, None], (part >> shift32)[:, None]
+        np.multiply(x_high, a_high_x8, out=value)  # a1 * x1 * 2**64 = 8 * a1 * x1, below 2**61
+        np.multiply(x_low, a_high, out=middle)
+        np.multiply(x_high, a_low, out=product)
+        middle += product  # below 2**62; times 2**32 = high * 2**61 + low * 2**32
+        np.right_shift(middle, shift29, out=product)
+        value += product
         middle &= low29
         middle <<= shift32
         value += middle
-        product = a_low * x_low  # below 2**64: folded
-        value += product & prime
+        np.multiply(x_low, a_low, out=product)  # below 2**64: folded
+        np.bitwise_and(product, prime, out=middle)
+        value += middle
         product >>= shift61
         value += product
         value += b  # five terms, below 2**63 + 2**34: no wrap
-        product = value >> shift61
+        np.right_shift(value, shift61, out=product)
         value &= prime
         value += product  # below 2**61 + 4, the same residue
         if value.max() >= prime:  # about once in 2**58 values
-            value = np.where(value >= prime, value - prime, value)
-        np.minimum(best, value.min(axis=1), out=best)
-    return tuple(int(v) for v in best)
+            value[...] = np.where(value >= prime, value - prime, value)
+        # the groups this chunk holds a part of: the first may have begun in an earlier chunk
+        first = int(np.searchsorted(ends, start, side="right"))
+        last = int(np.searchsorted(starts, start + part.size, side="left"))
+        parts = np.minimum.reduceat(value, np.maximum(starts[first:last] - start, 0), axis=0)
+        if starts[first] < start:
+            np.minimum(parts[0], result[first], out=parts[0])
+        result[first:last] = parts
+    return result
 
 
 _CHUNK = 256
+_BATCH = 1 << 16  # shingles hashed before their minima are taken: 512 KB
 
 
 @functools.cache
 def _permutation_arrays() -> tuple[Any, ...]:
-    """The coefficients as uint64 columns: a's low half, a's high half, 8 × that, and b."""
+    """The coefficients as uint64 rows: a's low half, a's high half, 8 × that, and b."""
     import numpy as np
 
     a = np.array([a for a, _ in _COEFFICIENTS], dtype=np.uint64)
     b = np.array([b for _, b in _COEFFICIENTS], dtype=np.uint64)
     a_low = a & np.uint64(0xFFFFFFFF)
     a_high = a >> np.uint64(32)  # below 2**29
-    return a_low[:, None], a_high[:, None], (a_high * np.uint64(8))[:, None], b[:, None]
+    return a_low, a_high, a_high * np.uint64(8), b
 
 
 def pack(sig: tuple[int, ...]) -> bytes:

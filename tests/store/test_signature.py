@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from versions import story_match
+from versions.model import Document, Paragraph, ParagraphKind, Section
 from versions.readers import read
 
 PRIME = (1 << 61) - 1
 EDGES = [0, 1, PRIME - 1, PRIME, PRIME + 1, 2 * PRIME, 2**61, 2**62 - 1, 2**63, 2**64 - 1]
+SHINGLED = (Section.HEADLINE, Section.DATELINE, Section.BODY)
 
 
 def _by_definition(values: list[int]) -> tuple[int, ...]:
@@ -26,25 +28,68 @@ def _by_definition(values: list[int]) -> tuple[int, ...]:
     return tuple(min((a * x + b) % PRIME for x in values) for a, b in story_match._COEFFICIENTS)
 
 
-@pytest.mark.parametrize("count", [1, 2, 3, 17, 400, 2000])
-def test_signature_equals_the_definition_on_random_and_edge_hashes(count: int) -> None:
+def _hashes(raw: bytes) -> list[int]:
+    return [int.from_bytes(raw[i : i + 8], "big") for i in range(0, len(raw), 8)]
+
+
+def _signature_by_definition(document: Document) -> tuple[int, ...]:
+    raw = b"".join(
+        story_match.shingles(s.text) for s in document.sentences if s.section in SHINGLED
+    )
+    return _by_definition(sorted(set(_hashes(raw))))
+
+
+def _samples(samples: Path) -> list[Document]:
+    return [read(path.read_bytes(), str(path))[0] for path in sorted(samples.glob("*/*.txt"))]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 17, 255, 256, 257, 2000])
+def test_minima_equal_the_definition_on_random_and_edge_hashes(count: int) -> None:
+    """Groups of every size, some running over the 256-shingle chunks."""
     rng = random.Random(count)
-    for _ in range(20):
+    for _ in range(10):
+        counts = [rng.choice([1, 2, 3, count]) for _ in range(rng.randint(1, 6))]
         values = [
-            rng.choice(EDGES) if rng.random() < 0.2 else rng.getrandbits(64) for _ in range(count)
+            rng.choice(EDGES) if rng.random() < 0.2 else rng.getrandbits(64)
+            for _ in range(sum(counts))
         ]
-        assert story_match.signature(values) == _by_definition(values)
+        raw = b"".join(value.to_bytes(8, "big") for value in values)
+        rows = story_match.minima(raw, counts)
+        start = 0
+        for row, size in zip(rows, counts, strict=True):
+            assert tuple(row.tolist()) == _by_definition(values[start : start + size])
+            start += size
 
 
-def test_signature_equals_the_definition_on_every_sample(samples: Path) -> None:
-    for path in sorted(samples.glob("*/*.txt")):
-        (document,) = read(path.read_bytes(), str(path))
-        raw = story_match.shingles(document)
-        hashes = sorted({int.from_bytes(raw[i : i + 8], "big") for i in range(0, len(raw), 8)})
-        assert story_match.signature(raw) == _by_definition(hashes), path
-        assert story_match.signature(hashes) == _by_definition(hashes), path
+def test_signature_equals_the_definition_on_every_sample_cached_or_not(samples: Path) -> None:
+    """Takes of one story share sentences: the later ones are signed mostly from the cache."""
+    documents = _samples(samples)
+    story_match._sentence_minima.clear()
+    for document in [*documents, *reversed(documents)]:
+        assert story_match.signature(document) == _signature_by_definition(document)
+
+
+def test_the_cache_stays_bounded_and_a_long_take_passes_it_by(
+    samples: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(story_match, "_CACHED_SENTENCES", 5)
+    monkeypatch.setattr(story_match, "_CACHED_TAKE_SENTENCES", 40)
+    story_match._sentence_minima.clear()
+    for document in _samples(samples):
+        assert story_match.signature(document) == _signature_by_definition(document)
+        assert len(story_match._sentence_minima) <= 5
+    story_match._sentence_minima.clear()
+    long = Document(
+        tuple(Paragraph(ParagraphKind.TEXT, (f"Sentence number {n}.",)) for n in range(41))
+    )
+    assert story_match.signature(long) == _signature_by_definition(long)
+    assert not story_match._sentence_minima
 
 
 def test_an_empty_text_has_the_empty_signature_and_no_bands() -> None:
-    assert story_match.signature([]) == (0,) * story_match.PERMUTATIONS
-    assert story_match.band_keys(story_match.signature([])) == []
+    wordless = Document(
+        (Paragraph(ParagraphKind.TEXT, ("—",)), Paragraph(ParagraphKind.BYLINE, ("By Ann Lee",)))
+    )
+    for document in (Document(()), wordless):
+        assert story_match.signature(document) == (0,) * story_match.PERMUTATIONS
+    assert story_match.band_keys(story_match.signature(Document(()))) == []
