@@ -111,20 +111,19 @@ class Link(NamedTuple):
 
 
 class _Side:
-    """Per-sentence facts computed once: normalised key, section, and word counts on demand."""
+    """Per-sentence facts: normalised key and section, word counts on demand."""
 
     __slots__ = ("counts", "keys", "sections")
 
     def __init__(self, sentences: Sequence[Sentence]) -> None:
-        self.keys = [normalise(s.text) for s in sentences]
+        self.keys = [sentence_key(s.text) for s in sentences]
         self.sections = [s.section for s in sentences]
         self.counts: list[Counter[str] | None] = [None] * len(sentences)
 
     def words(self, position: int) -> Counter[str]:
         counts = self.counts[position]
         if counts is None:
-            counts = Counter(word_tokens(self.keys[position]))
-            self.counts[position] = counts
+            counts = self.counts[position] = word_counts(self.keys[position])
         return counts
 
     def by_section(self) -> dict[Section, list[int]]:
@@ -134,10 +133,33 @@ class _Side:
         return positions
 
 
+# A take shares most sentences with the one before it, and each is aligned twice (as the
+# new side, then as the old side of the next take) and looked up by lineage: facts of a
+# sentence's text are kept for the takes that follow rather than computed again.
+_FACTS_KEPT = 8192
+
+
+@functools.lru_cache(maxsize=_FACTS_KEPT)
+def sentence_key(text: str) -> str:
+    """`normalise(text)`, kept for the next take's alignment."""
+    return normalise(text)
+
+
+@functools.lru_cache(maxsize=_FACTS_KEPT)
+def word_counts(text: str) -> Counter[str]:
+    """The words of a text, counted (`word_tokens`); shared, so never to be changed."""
+    return Counter(word_tokens(text))
+
+
 def _shared(a: Counter[str], b: Counter[str]) -> int:
     if len(a) > len(b):
         a, b = b, a
-    return sum(min(n, b[word]) for word, n in a.items() if word in b)
+    shared = 0
+    for word, n in a.items():
+        m = b.get(word)
+        if m:
+            shared += n if n < m else m
+    return shared
 
 
 def dice(a: Counter[str], b: Counter[str]) -> float:
@@ -155,6 +177,11 @@ def align(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Link]:
         old_pos, new_pos = old_by_section.get(section, []), new_by_section.get(section, [])
         old_keys = [old_side.keys[i] for i in old_pos]
         new_keys = [new_side.keys[j] for j in new_pos]
+        if old_keys == new_keys:  # the section unchanged: its opcodes would all be equal
+            links.extend(
+                Link(LinkKind.EQUAL, (i,), (j,)) for i, j in zip(old_pos, new_pos, strict=True)
+            )
+            continue
         for tag, i1, i2, j1, j2 in _opcodes(old_keys, new_keys):
             if tag == "equal":
                 links.extend(
@@ -163,12 +190,15 @@ def align(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Link]:
                 )
             else:
                 gaps.append((old_pos[i1:i2], new_pos[j1:j2]))
+    if not gaps:
+        return links
 
+    # only sentences in gaps are paired from here on: the sets hold none of the anchors
     paired_old: set[int] = set()
     paired_new: set[int] = set()
-    links.extend(_exact_moves(gaps, old_side, new_side, paired_old, paired_new))
+    gap_links = _exact_moves(gaps, old_side, new_side, paired_old, paired_new)
     for gap_old, gap_new in gaps:
-        links.extend(
+        gap_links.extend(
             link
             for link in _pair_gap(
                 [i for i in gap_old if i not in paired_old],
@@ -179,21 +209,24 @@ def align(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Link]:
             if link.kind is not LinkKind.CHANGED
             or not _rewritten(old[link.old[0]].text, new[link.new[0]].text)
         )
-    for link in links:
+    links.extend(gap_links)
+    for link in gap_links:
         paired_old.update(link.old)
         paired_new.update(link.new)
     left_old = [i for gap_old, _ in gaps for i in gap_old if i not in paired_old]
     left_new = [j for _, gap_new in gaps for j in gap_new if j not in paired_new]
-    moves = _edited_moves(left_old, left_new, old_side, new_side)
-    links.extend(moves)
-    paired_old.update(i for link in moves for i in link.old)
-    paired_new.update(j for link in moves for j in link.new)
-    left_old = [i for i in left_old if i not in paired_old]
-    left_new = [j for j in left_new if j not in paired_new]
-    replaced = _slot_replacements(left_old, left_new, old, new, links)
-    links.extend(replaced)
-    paired_old.update(i for link in replaced for i in link.old)
-    paired_new.update(j for link in replaced for j in link.new)
+    if left_old and left_new:
+        moves = _edited_moves(left_old, left_new, old_side, new_side)
+        links.extend(moves)
+        paired_old.update(i for link in moves for i in link.old)
+        paired_new.update(j for link in moves for j in link.new)
+        left_old = [i for i in left_old if i not in paired_old]
+        left_new = [j for j in left_new if j not in paired_new]
+    if left_old and left_new:
+        replaced = _slot_replacements(left_old, left_new, old, new, links)
+        links.extend(replaced)
+        paired_old.update(i for link in replaced for i in link.old)
+        paired_new.update(j for link in replaced for j in link.new)
     links.extend(Link(LinkKind.REMOVED, (i,), ()) for i in left_old if i not in paired_old)
     links.extend(Link(LinkKind.ADDED, (), (j,)) for j in left_new if j not in paired_new)
     return links
@@ -385,6 +418,9 @@ def _slot_replacements(
     subhead, a trailer, a byline, a headline, or at most `SHORT_PARAGRAPH_WORDS`
     words): "FIGHTING SPREADS NORTH" → "ARMY PUSHES INTO HILLS".
     """
+    old_kinds = {old[i].kind for i in left_old if _short_slot(old[i])}
+    if not old_kinds.intersection(new[j].kind for j in left_new if _short_slot(new[j])):
+        return []  # no pair of short paragraphs of one kind to fill a slot
     partner: dict[int, set[int]] = {}
     for link in links:
         if link.kind is not LinkKind.MOVED:
@@ -515,25 +551,26 @@ def _token_diff(old_text: str, new_text: str) -> tuple[tuple[int, str], ...]:
     Kept for the last pairs: aligning asks whether a changed pair was rewritten, then
     the change log diffs the same pair for its inline marks.
     """
+    old_tokens = list(map(_MATCHED, _TOKEN.finditer(old_text)))
+    new_tokens = list(map(_MATCHED, _TOKEN.finditer(new_text)))
+    # one character per distinct token, numbered in order of first appearance
+    appearing = dict.fromkeys(old_tokens)
+    appearing.update(dict.fromkeys(new_tokens))
     vocabulary: dict[str, str] = {}
-    tokens: list[str] = []
+    tokens: dict[str, str] = {}
+    for number, token in enumerate(appearing):
+        char = chr(0xE000 + number) if number < 6400 else chr(0xF0000 + number)
+        vocabulary[token] = char
+        tokens[char] = token
+    encoded = _DMP.diff_main(
+        "".join(map(vocabulary.__getitem__, old_tokens)),
+        "".join(map(vocabulary.__getitem__, new_tokens)),
+        False,
+    )
+    return tuple((op, "".join(map(tokens.__getitem__, chars))) for op, chars in encoded)
 
-    def encode(text: str) -> str:
-        chars = []
-        for match in _TOKEN.finditer(text):
-            token = match.group()
-            char = vocabulary.get(token)
-            if char is None:
-                char = (
-                    chr(0xE000 + len(tokens)) if len(tokens) < 6400 else chr(0xF0000 + len(tokens))
-                )
-                vocabulary[token] = char
-                tokens.append(token)
-            chars.append(char)
-        return "".join(chars)
 
-    encoded = _DMP.diff_main(encode(old_text), encode(new_text), False)
-    return tuple((op, "".join(tokens[_token_number(c)] for c in chars)) for op, chars in encoded)
+_MATCHED = re.Match.group
 
 
 def _absorb_short_equalities(pieces: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -575,11 +612,6 @@ def _punctuated(text: str) -> bool:
 
 def _word_count(text: str) -> int:
     return sum(1 for match in _TOKEN.finditer(text) if match.group()[0].isalnum())
-
-
-def _token_number(char: str) -> int:
-    code = ord(char)
-    return code - 0xE000 if code < 0xF0000 else code - 0xF0000
 
 
 def same_as_written(old_text: str, new_text: str) -> bool:

@@ -108,6 +108,8 @@ _ANONYMITY = re.compile(
     r"|declined to be (?:named|identified)|(?:unnamed|anonymous|unidentified)",
     re.IGNORECASE,
 )
+# Every anonymity phrase holds one of these: ASCII text without them has none.
+_ANONYMITY_WORDS = ("condition", "authori", "to be", "unnamed", "anonymous", "unidentified")
 _NUMBER_WORDS = {
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -273,7 +275,9 @@ def _count_quote_marks(text: str) -> int:
 
 
 def _word_spans(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    if text.isascii():  # lower case keeps every position
+        return [(m.group(), *m.span()) for m in _WORD.finditer(text.lower())]
+    return [(m.group().lower(), *m.span()) for m in _WORD.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +328,8 @@ def _attributions(text: str) -> list[_Attribution]:
             found.append(_attribution(text, words, k, last, lemma, k, verb_end))
         else:
             found.append(_attribution(text, words, first, verb_end, lemma, k, verb_end))
-    found.extend(_Attribution(match.group().lower()) for match in _ANONYMITY.finditer(text))
+    if not text.isascii() or any(word in text.lower() for word in _ANONYMITY_WORDS):
+        found.extend(_Attribution(match.group().lower()) for match in _ANONYMITY.finditer(text))
     if (match := _HEADLINE_SOURCE.search(text)) is not None:
         found.append(_Attribution(match.group(1).lower()))
     return found
@@ -499,24 +504,35 @@ def _canonical_tokens(text: str) -> tuple[str, ...]:
     """
     raw = _TOKEN.findall(normalise(text))
     tokens: list[str] = []
+    append = tokens.append
+    count = len(raw)
     k = 0
-    while k < len(raw):
-        token, lowered = raw[k], raw[k].casefold().rstrip(".")
-        following = raw[k + 1].casefold() if k + 1 < len(raw) else ""
-        if token[0].isdigit():
-            tokens.append(token.replace(",", ""))
-        elif lowered == "per" and following == "cent":
-            tokens.append("%")
-            k += 1
-        elif lowered in _RELATIVE and following.rstrip("s") in _TIME_UNITS:
-            tokens.append(f"{lowered} {following}")
-            k += 1
-        elif lowered in _MONTHS_ALSO_WORDS and not token[0].isupper():
-            tokens.append(f"~{lowered}")  # the verb, never a figure
-        elif token[0].isalnum() or token in _NUMBER_SIGNS:
-            tokens.append(_FIGURE_SPELLINGS.get(lowered, lowered))
+    while k < count:
+        token = raw[k]
         k += 1
+        first = token[0]
+        if first.isdigit():
+            append(token.replace(",", ""))
+            continue
+        lowered = token.casefold().rstrip(".")
+        if lowered in _JOINS_NEXT and k < count:
+            following = raw[k].casefold()
+            if lowered == "per" and following == "cent":
+                append("%")
+                k += 1
+                continue
+            if lowered in _RELATIVE and following.rstrip("s") in _TIME_UNITS:
+                append(f"{lowered} {following}")
+                k += 1
+                continue
+        if lowered in _MONTHS_ALSO_WORDS and not first.isupper():
+            append(f"~{lowered}")  # the verb, never a figure
+        elif first.isalnum() or token in _NUMBER_SIGNS:
+            append(_FIGURE_SPELLINGS.get(lowered, lowered))
     return tuple(tokens)
+
+
+_JOINS_NEXT = _RELATIVE | {"per"}  # words read together with the one after them
 
 
 def _is_cosmetic(old_text: str, new_text: str, hunks: list[_Hunk]) -> bool:

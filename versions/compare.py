@@ -33,12 +33,11 @@ def compare(
     old_sentences, new_sentences = old.sentences, new.sentences
     if links is None:
         links = align(old_sentences, new_sentences)
-    links = _in_reading_order(links, len(old_sentences))
+    touched = [link for link in links if not _untouched(link, old_sentences, new_sentences)]
     changes = [
         change
-        for link in links
-        if not _untouched(link, old_sentences, new_sentences)
-        and (change := _change(link, old_sentences, new_sentences)) is not None
+        for link in _in_reading_order(touched, links, len(old_sentences))
+        if (change := _change(link, old_sentences, new_sentences)) is not None
     ]
     return ChangeLog(
         tuple(changes),
@@ -49,8 +48,11 @@ def compare(
     )
 
 
-def _in_reading_order(links: Sequence[Link], old_count: int) -> list[Link]:
-    """By new position; a removed sentence sits after what preceded it in `old`."""
+def _in_reading_order(chosen: Sequence[Link], links: Sequence[Link], old_count: int) -> list[Link]:
+    """`chosen` (some of `links`) by new position; a removed sentence sits after what
+    preceded it in `old`, as placed by all of `links`."""
+    if not any(not link.new for link in chosen):  # by new position alone
+        return sorted(chosen, key=_first_new)
     new_of_old = [-1.0] * old_count
     for link in links:
         if link.new and link.kind is not LinkKind.MOVED:
@@ -68,7 +70,11 @@ def _in_reading_order(links: Sequence[Link], old_count: int) -> list[Link]:
             return float(min(link.new)), 1, min(link.new)
         return new_of_old[link.old[0]] + 0.5, 0, link.old[0]
 
-    return sorted(links, key=key)
+    return sorted(chosen, key=key)
+
+
+def _first_new(link: Link) -> int:
+    return min(link.new)
 
 
 def _untouched(link: Link, old: Sequence[Sentence], new: Sequence[Sentence]) -> bool:

@@ -17,17 +17,24 @@ renders and the CLI read them.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
 
-from versions.align import Link, LinkKind, align, dice, same_as_written, word_diff
+from versions.align import (
+    Link,
+    LinkKind,
+    align,
+    dice,
+    same_as_written,
+    sentence_key,
+    word_counts,
+    word_diff,
+)
 from versions.classify import classify
 from versions.editorial import KIND_SIGN
 from versions.model import ChangeKind, Document, Tag
-from versions.normalise import normalise, word_tokens
 
 RESTORE_THRESHOLD = 0.8  # Dice on words: "nearly the same" sentence coming back
 
@@ -122,22 +129,32 @@ def next_take(
             added.extend(link.new)
             continue
         carried.update(link.old)
-        old_text = " ".join(old_sentences[i].text for i in link.old)
-        new_text = " ".join(new_sentences[j].text for j in link.new)
+        if len(link.old) == 1 and len(link.new) == 1:
+            parent = previous[link.old[0]]
+            old_text = old_sentences[link.old[0]].text
+            new_text = new_sentences[link.new[0]].text
+            if link.kind is LinkKind.EQUAL and old_text == new_text:  # carried as it was
+                result[link.new[0]] = Lineage(
+                    Origin.EQUAL,
+                    parent.began,
+                    link.old,
+                    parent.edits,
+                    parent.moves,
+                    parent.restored,
+                )
+                continue
+        else:
+            parent = _inherit([previous[i] for i in link.old])
+            old_text = " ".join(old_sentences[i].text for i in link.old)
+            new_text = " ".join(new_sentences[j].text for j in link.new)
         edited = not same_as_written(old_text, new_text)
-        origin = Origin(link.kind.value)
+        origin = _ORIGINS[link.kind]
         if origin is Origin.EQUAL and edited:
             origin = Origin.CHANGED  # typography only: the diff reports it changed too
-        inherited = _inherit([previous[i] for i in link.old])
+        edits = (*parent.edits, number) if edited else parent.edits
+        moves = (*parent.moves, number) if link.kind is LinkKind.MOVED else parent.moves
         for j in link.new:
-            result[j] = Lineage(
-                origin,
-                inherited.began,
-                link.old,
-                inherited.edits + ((number,) if edited else ()),
-                inherited.moves + ((number,) if link.kind is LinkKind.MOVED else ()),
-                inherited.restored,
-            )
+            result[j] = Lineage(origin, parent.began, link.old, edits, moves, parent.restored)
     restorations = _restorations(
         [(j, new_sentences[j].text) for j in sorted(added)], removed_earlier
     )
@@ -146,7 +163,9 @@ def next_take(
         if earlier is None:
             result[j] = Lineage(Origin.ADDED, number)
             continue
-        edited = not same_as_written(normalise(earlier.text), normalise(new_sentences[j].text))
+        edited = not same_as_written(
+            sentence_key(earlier.text), sentence_key(new_sentences[j].text)
+        )
         result[j] = Lineage(
             Origin.RESTORED,
             earlier.lineage.began,
@@ -159,6 +178,11 @@ def next_take(
     assert len(sentences) == len(new_sentences), "every new sentence is in one link"
     removed = tuple(i for i in range(len(old_sentences)) if i not in carried)
     return TakeLineage(number, sentences, removed)
+
+
+_ORIGINS: dict[LinkKind, Origin] = {
+    kind: Origin(kind.value) for kind in LinkKind if kind is not LinkKind.REMOVED
+}
 
 
 def _inherit(parents: Sequence[Lineage]) -> Lineage:
@@ -186,10 +210,10 @@ def _restorations(added: Sequence[tuple[int, str]], pool: Sequence[Removed]) -> 
     used: set[int] = set()
     by_text: dict[str, list[int]] = {}
     for number, entry in enumerate(latest_first):
-        by_text.setdefault(normalise(entry.text), []).append(number)
+        by_text.setdefault(sentence_key(entry.text), []).append(number)
     left: list[tuple[int, str]] = []
     for j, text in added:
-        candidates = [n for n in by_text.get(normalise(text), []) if n not in used]
+        candidates = [n for n in by_text.get(sentence_key(text), []) if n not in used]
         if candidates:
             used.add(candidates[0])
             found[j] = latest_first[candidates[0]]
@@ -197,10 +221,10 @@ def _restorations(added: Sequence[tuple[int, str]], pool: Sequence[Removed]) -> 
             left.append((j, text))
     if not left:
         return found
-    pool_words = [Counter(word_tokens(entry.text)) for entry in latest_first]
+    pool_words = [word_counts(entry.text) for entry in latest_first]
     scored: list[tuple[float, int, int]] = []
     for j, text in left:
-        words = Counter(word_tokens(text))
+        words = word_counts(text)
         for number, other in enumerate(pool_words):
             if number not in used:
                 similarity = dice(words, other)
