@@ -152,13 +152,10 @@ def word_counts(text: str) -> Counter[str]:
 
 
 def _shared(a: Counter[str], b: Counter[str]) -> int:
-    if len(a) > len(b):
-        a, b = b, a
     shared = 0
-    for word, n in a.items():
-        m = b.get(word)
-        if m:
-            shared += n if n < m else m
+    for word in a.keys() & b.keys():
+        n, m = a[word], b[word]
+        shared += n if n < m else m
     return shared
 
 
@@ -507,6 +504,7 @@ def _edited_moves(
     candidates: list[tuple[float, int, int]] = []
     for i in left_old:
         words = old_side.words(i)
+        size = words.total()
         seen: set[int] = set()
         for word in words:
             posting = postings.get(word, ())
@@ -515,7 +513,11 @@ def _edited_moves(
         for j in seen:
             if not _movable(old_side.sections[i], new_side.sections[j]):
                 continue
-            similarity = dice(words, new_side.words(j))
+            other = new_side.words(j)
+            other_size = other.total()
+            if 2 * min(size, other_size) / (size + other_size) < MOVE_THRESHOLD:
+                continue  # too different in length to share enough words
+            similarity = dice(words, other)
             if similarity >= MOVE_THRESHOLD:
                 candidates.append((-similarity, i, j))
     candidates.sort()

@@ -157,6 +157,8 @@ _TOKEN = re.compile(r"(?:\w\.){2,}|\d+(?:[.,:]\d+)*|\w+(?:['’\-]\w+)*|[^\w\s]"
 _WORD = re.compile(r"(?:\w\.){2,}|\w+(?:['’\-]\w+)*")  # "U.S." and "Trump-proof" are one word
 _DOUBLE_QUOTES = '"“”„‟«»'
 _QUOTE_OPENS = {"“": True, "„": True, "«": True, "”": False, "»": False}  # '"' may be either
+_DOUBLE_QUOTE = re.compile(f"[{_DOUBLE_QUOTES}]")
+_ANY_QUOTE = re.compile(f"[{_DOUBLE_QUOTES}'‘‚]")  # what a quoted passage opens with
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘‚](?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])['’](?=[\s.,;:!?)\]—–-]|$)")
 
@@ -250,8 +252,10 @@ def _touches(hunks: list[_Hunk], old_spans: list[Span], new_spans: list[Span]) -
 
 def _quote_spans(text: str) -> list[Span]:
     """Character ranges of quoted passages; an unclosed quote runs to the end."""
+    if not _ANY_QUOTE.search(text):
+        return []
     marks: list[tuple[int, bool | None]] = []  # position, True open / False close / None either
-    for match in re.finditer(f"[{_DOUBLE_QUOTES}]", text):
+    for match in _DOUBLE_QUOTE.finditer(text):
         marks.append((match.start(), _QUOTE_OPENS.get(match.group())))
     spans: list[Span] = []
     open_at: int | None = None

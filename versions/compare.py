@@ -33,7 +33,12 @@ def compare(
     old_sentences, new_sentences = old.sentences, new.sentences
     if links is None:
         links = align(old_sentences, new_sentences)
-    touched = [link for link in links if not _untouched(link, old_sentences, new_sentences)]
+    touched = [  # all but the common case: an equal sentence written exactly the same
+        link
+        for link in links
+        if link.kind is not LinkKind.EQUAL
+        or old_sentences[link.old[0]].text != new_sentences[link.new[0]].text
+    ]
     changes = [
         change
         for link in _in_reading_order(touched, links, len(old_sentences))
@@ -75,11 +80,6 @@ def _in_reading_order(chosen: Sequence[Link], links: Sequence[Link], old_count: 
 
 def _first_new(link: Link) -> int:
     return min(link.new)
-
-
-def _untouched(link: Link, old: Sequence[Sentence], new: Sequence[Sentence]) -> bool:
-    """The common case, decided cheaply: an equal sentence written exactly the same."""
-    return link.kind is LinkKind.EQUAL and old[link.old[0]].text == new[link.new[0]].text
 
 
 def _change(link: Link, old: Sequence[Sentence], new: Sequence[Sentence]) -> Change | None:

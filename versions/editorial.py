@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from versions.labels import WireLabel
-from versions.model import Change, ChangeKind, Document, ParagraphKind, Section, Tag
+from versions.model import (
+    SECTION_OF_KIND,
+    Change,
+    ChangeKind,
+    Document,
+    ParagraphKind,
+    Section,
+    Tag,
+)
 
 # The order counts are read in, everywhere: what arrived, what changed, what went, then
 # what only moved or was re-cut.
@@ -201,9 +209,17 @@ def _body_numbers(document: Document) -> tuple[dict[int, int], frozenset[int]]:
     for number, paragraph in enumerate(document.paragraphs[start - 1 :], start=start):
         if paragraph.kind is ParagraphKind.SUBHEAD:
             subheads.add(number)
-        elif paragraph.section in (Section.BODY, Section.DATELINE):
+        elif paragraph.kind in _NUMBERED_KINDS:
             numbers[number] = len(numbers) + 1
     return numbers, frozenset(subheads)
+
+
+# The kinds of paragraph an editor counts: those of the body and the dateline but subheads.
+_NUMBERED_KINDS = frozenset(
+    kind
+    for kind, section in SECTION_OF_KIND.items()
+    if section in (Section.BODY, Section.DATELINE) and kind is not ParagraphKind.SUBHEAD
+)
 
 
 def _body_start(document: Document) -> int:

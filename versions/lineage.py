@@ -222,11 +222,18 @@ def _restorations(added: Sequence[tuple[int, str]], pool: Sequence[Removed]) -> 
     if not left:
         return found
     pool_words = [word_counts(entry.text) for entry in latest_first]
+    pool_sizes = [words.total() for words in pool_words]
     scored: list[tuple[float, int, int]] = []
     for j, text in left:
         words = word_counts(text)
+        size = words.total()
         for number, other in enumerate(pool_words):
             if number not in used:
+                other_size = pool_sizes[number]
+                if size + other_size and (
+                    2 * min(size, other_size) / (size + other_size) < RESTORE_THRESHOLD
+                ):
+                    continue  # too different in length to share enough words
                 similarity = dice(words, other)
                 if similarity >= RESTORE_THRESHOLD:
                     scored.append((-similarity, number, j))
