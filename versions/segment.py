@@ -8,6 +8,7 @@ token before the period and the word after it.  Abbreviations that can also end 
 "the U.S. Navy".  Plain rules and tables keep it fast and dependency-free.
 """
 
+import functools
 import re
 from bisect import bisect_right
 
@@ -132,7 +133,27 @@ _DASHES = "-–—"
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split one paragraph into sentences; any whitespace run counts as one space."""
+    """Split one paragraph into sentences; any whitespace run counts as one space.
+
+    A story's takes repeat most of their paragraphs, so the sentences of the
+    `_CACHED_PARAGRAPHS` paragraphs split last (up to `_CACHED_LENGTH` characters
+    each) are kept.
+    """
+    if len(text) > _CACHED_LENGTH:
+        return _split(text)
+    return list(_split_paragraph(text))
+
+
+_CACHED_PARAGRAPHS = 4096  # about 2 KB each at most: a few MB
+_CACHED_LENGTH = 1000
+
+
+@functools.lru_cache(maxsize=_CACHED_PARAGRAPHS)
+def _split_paragraph(text: str) -> tuple[str, ...]:
+    return tuple(_split(text))
+
+
+def _split(text: str) -> list[str]:
     text = " ".join(text.split())
     if not text:
         return []

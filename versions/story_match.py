@@ -20,8 +20,10 @@ repeat the headline over a body that may be all new).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import itertools
 import operator
 import random
 import re
@@ -45,12 +47,9 @@ _COEFFICIENTS = [
     (_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME)) for _ in range(PERMUTATIONS)
 ]
 _WORD = re.compile(r"\w+")
+_ASCII_WORD = re.compile(rb"\w+")
 _LABEL_PREFIX = re.compile(labels.HEADLINE_PREFIX, re.IGNORECASE)
 _SECTIONS = (Section.HEADLINE, Section.BODY, Section.DATELINE)
-
-
-def _hash64(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
 def shingles(text: str) -> bytes:
@@ -60,13 +59,18 @@ def shingles(text: str) -> bytes:
     minimum ignores. No Python integer or set per run: a 5 MB take's 600,000 runs take
     5 MB, not 100.
     """
-    words = _WORD.findall(text.lower())
+    text = text.lower()
+    words = (  # UTF-8 words; \w is [0-9A-Za-z_] on ASCII text either way
+        _ASCII_WORD.findall(text.encode())
+        if text.isascii()
+        else [word.encode() for word in _WORD.findall(text)]
+    )
     if len(words) < SHINGLE_WORDS:
-        runs = [" ".join(words)] if words else []
+        runs = [b" ".join(words)] if words else []
     else:
-        runs = list(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
+        runs = list(map(b" ".join, zip(words, words[1:], words[2:], strict=False)))
     blake2b = hashlib.blake2b
-    return b"".join([blake2b(run.encode(), digest_size=8).digest() for run in runs])
+    return b"".join([blake2b(run, digest_size=8).digest() for run in runs])
 
 
 def signature(document: Document) -> tuple[int, ...]:
@@ -124,12 +128,14 @@ def minima(shingle_hashes: bytes, counts: Sequence[int]) -> Any:
     """Per group of `counts[i]` consecutive hashes (at least 1), per permutation (a, b),
     the least `(a * x + b) % _PRIME` over the group's hashes x: a (groups, 64) array.
 
-    Vectorised over shingles and permutations in 64-bit integers. x is first reduced
-    modulo the Mersenne prime p = 2**61 - 1 (the same residues), then a and x are cut
-    into 32-bit halves, a1 and x1 below 2**29, so that no partial product overflows
-    and only a0 * x0 needs folding (2**61 = 1, 2**64 = 8 modulo p). Same values as
-    the definition, bit for bit: stored signatures and bands stay comparable. Shingles
-    go in chunks small enough for the CPU's cache, through three scratch matrices.
+    Vectorised over shingles and permutations in 64-bit integers. x is first folded
+    modulo the Mersenne prime p = 2**61 - 1 (the same residue, below 2**61 + 8), then
+    a and x are cut into 32-bit halves, a1 below 2**29 and x1 at most 2**29, so that
+    no partial product overflows and only a0 * x0 needs folding (2**61 = 1, 2**64 = 8
+    modulo p). Same values as the definition, bit for bit: stored signatures and
+    bands stay comparable. Shingles go in chunks small enough for the CPU's cache,
+    through three scratch matrices; a take's few new sentences make one chunk, so
+    the cost is mostly numpy calls, kept few.
     """
     import numpy as np
 
@@ -138,9 +144,7 @@ def minima(shingle_hashes: bytes, counts: Sequence[int]) -> Any:
     shift29, shift32, shift61 = np.uint64(29), np.uint64(32), np.uint64(61)
     x = np.frombuffer(shingle_hashes, dtype=">u8").astype(np.uint64)
     x = (x & prime) + (x >> shift61)
-    x = np.where(x >= prime, x - prime, x)  # x mod p: x1 below 2**29
-    ends = np.cumsum(counts)
-    starts = ends - np.asarray(counts)
+    starts = list(itertools.accumulate(counts[:-1], initial=0))
     result = np.empty((len(counts), PERMUTATIONS), dtype=np.uint64)
     scratch = np.empty((3, min(_CHUNK, x.size), PERMUTATIONS), dtype=np.uint64)
     for start in range(0, x.size, _CHUNK):
@@ -167,10 +171,11 @@ def minima(shingle_hashes: bytes, counts: Sequence[int]) -> Any:
         value += product  # below 2**61 + 4, the same residue
         if value.max() >= prime:  # about once in 2**58 values
             value[...] = np.where(value >= prime, value - prime, value)
-        # the groups this chunk holds a part of: the first may have begun in an earlier chunk
-        first = int(np.searchsorted(ends, start, side="right"))
-        last = int(np.searchsorted(starts, start + part.size, side="left"))
-        parts = np.minimum.reduceat(value, np.maximum(starts[first:last] - start, 0), axis=0)
+        # the groups this chunk holds a part of: the first may have begun in an earlier one
+        first = bisect.bisect_right(starts, start) - 1
+        last = bisect.bisect_left(starts, start + part.size)
+        offsets = [max(group_start - start, 0) for group_start in starts[first:last]]
+        parts = np.minimum.reduceat(value, offsets, axis=0)
         if starts[first] < start:
             np.minimum(parts[0], result[first], out=parts[0])
         result[first:last] = parts
@@ -202,14 +207,23 @@ def unpack(data: bytes) -> tuple[int, ...]:
 
 
 def band_keys(sig: tuple[int, ...]) -> list[int]:
-    """One signed 63-bit key per band (fits a PostgreSQL bigint); none for an empty text."""
+    """One signed 63-bit key per band (fits a PostgreSQL bigint); none for an empty text.
+
+    The key hashes the band's number (2 bytes) and its rows (8 bytes each), big-endian.
+    """
     if not any(sig):
         return []
-    keys = []
-    for band in range(PERMUTATIONS // ROWS_PER_BAND):
-        rows = sig[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND]
-        keys.append(_hash64(struct.pack(f">H{ROWS_PER_BAND}Q", band, *rows)) >> 1)
-    return keys
+    packed = pack(sig)
+    width = 8 * ROWS_PER_BAND
+    blake2b = hashlib.blake2b
+    return [
+        int.from_bytes(blake2b(prefix + packed[at : at + width], digest_size=8).digest(), "big")
+        >> 1
+        for prefix, at in zip(_BAND_NUMBERS, range(0, len(packed), width), strict=True)
+    ]
+
+
+_BAND_NUMBERS = [struct.pack(">H", band) for band in range(PERMUTATIONS // ROWS_PER_BAND)]
 
 
 def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:

@@ -7,7 +7,9 @@ stories already in a database.
 
 from __future__ import annotations
 
+import hashlib
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,20 @@ def test_an_empty_text_has_the_empty_signature_and_no_bands() -> None:
     for document in (Document(()), wordless):
         assert story_match.signature(document) == (0,) * story_match.PERMUTATIONS
     assert story_match.band_keys(story_match.signature(Document(()))) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oil rose 2.5% to $81_000 in Oslo, officials said.",
+        "Łódź and Straße: Müller's team (ÉQUIPE) won 3-1.",
+        "The \u212aelvin sign lowers to an ASCII k.",
+        "Two words",
+        "—",
+    ],
+)
+def test_shingles_hash_the_3_word_runs_of_unicode_words(text: str) -> None:
+    words = re.findall(r"\w+", text.lower())
+    runs = [" ".join(words[i : i + 3]) for i in range(max(len(words) - 2, 1))] if words else []
+    expected = b"".join(hashlib.blake2b(run.encode(), digest_size=8).digest() for run in runs)
+    assert story_match.shingles(text) == expected

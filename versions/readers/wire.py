@@ -63,7 +63,7 @@ _ASCII_LOWER = re.compile(r"[a-z]")
 def parse_wire(text: str, *, encoding: str = "utf-8", source: str = "<input>") -> Document:
     """The story in `text`; raises `RejectedInput` when there is no story text at all."""
     lines = [" ".join(line.split()) for line in normalise_text(text).split("\n")]
-    story_lines = [line for line in lines if not is_kill_line(line)]
+    story_lines = [line for line in lines if not _KILL_LINE.match(line)]  # spaces normalised
     header = _Header.read(story_lines)
     paragraphs = header.paragraphs + _body_paragraphs(header.body)
     advisory = " ".join(header.advisories) or None
@@ -162,7 +162,10 @@ def _paragraph(kind: ParagraphKind, text: str) -> Paragraph:
 
 def _join(lines: list[str]) -> str:
     """Lines as one text; a word the wrapper broke after its hyphen is whole again."""
-    return _WRAPPED_HYPHEN.sub("", "\n".join(lines)).replace("\n", " ")
+    text = "\n".join(lines)
+    if "-\n" in text:  # the pattern has no literal to skip ahead by: a scan per character
+        text = _WRAPPED_HYPHEN.sub("", text)
+    return text.replace("\n", " ")
 
 
 def _trim_blank(lines: list[str]) -> list[str]:
