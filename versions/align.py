@@ -135,17 +135,15 @@ class _Side:
 
 # A take shares most sentences with the one before it, and each is aligned twice (as the
 # new side, then as the old side of the next take) and looked up by lineage: facts of a
-# sentence's text are kept for the takes that follow rather than computed again.
-_FACTS_KEPT = 8192
-
-
-@functools.lru_cache(maxsize=_FACTS_KEPT)
+# sentence's text are kept for the takes that follow rather than computed again. Word
+# counts are needed only for the few sentences in gaps, and each weighs a kilobyte or so.
+@functools.lru_cache(maxsize=8192)
 def sentence_key(text: str) -> str:
     """`normalise(text)`, kept for the next take's alignment."""
     return normalise(text)
 
 
-@functools.lru_cache(maxsize=_FACTS_KEPT)
+@functools.lru_cache(maxsize=2048)
 def word_counts(text: str) -> Counter[str]:
     """The words of a text, counted (`word_tokens`); shared, so never to be changed."""
     return Counter(word_tokens(text))
@@ -248,13 +246,13 @@ def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, i
     opcodes: list[tuple[str, int, int, int, int]] = []
     i0 = j0 = 0
     for i, j in [*anchors, (len(old), len(new))]:
-        if i0 < i and j0 < j:
+        if i0 < i and j0 < j and not set(old[i0:i]).isdisjoint(new[j0:j]):
             matcher = SequenceMatcher(None, old[i0:i], new[j0:j], autojunk=False)
             opcodes.extend(
                 (tag, i0 + a1, i0 + a2, j0 + b1, j0 + b2)
                 for tag, a1, a2, b1, b2 in matcher.get_opcodes()
             )
-        elif i0 < i or j0 < j:
+        elif i0 < i or j0 < j:  # what difflib says of stretches with no sentence in common
             opcodes.append(("replace", i0, i, j0, j))
         if i < len(old):
             opcodes.append(("equal", i, i + 1, j, j + 1))

@@ -73,6 +73,7 @@ _CLAUSE_VERBS = {
     "explained": "explain", "argued": "argue", "warned": "warn", "showed": "show",
     "show": "show", "shows": "show", "alleged": "allege",  # "the alleged ringleader"
 }  # fmt: skip
+_VERB_WORDS = {"according", *_SPEECH_VERBS, *_CLAUSE_VERBS}  # the words an attribution turns on
 _PARTICIPLES = {"saying", "adding", "telling"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 # Read backwards from its verb, a subject ends where another clause begins.
@@ -304,7 +305,8 @@ def _attributions(text: str) -> list[_Attribution]:
     """Each speech verb with its subject, audience and manner; each anonymity phrase."""
     words = _word_spans(text)
     found: list[_Attribution] = []
-    for k, (word, start, end) in enumerate(words):
+    for k in [k for k, (word, _, _) in enumerate(words) if word in _VERB_WORDS]:
+        word, start, end = words[k]
         if word == "according" and k + 1 < len(words) and words[k + 1][0] == "to":
             last = _run_forward(text, words, k + 2, _SUBJECT_REACH, set())
             if last >= k + 2:

@@ -122,39 +122,34 @@ def next_take(
     result: list[Lineage | None] = [None] * len(new_sentences)
     carried: set[int] = set()
     added: list[int] = []
-    for link in links:
-        if not link.new:
+    for kind, olds, news in links:
+        if not news:
             continue
-        if not link.old:
-            added.extend(link.new)
+        if not olds:
+            added.extend(news)
             continue
-        carried.update(link.old)
-        if len(link.old) == 1 and len(link.new) == 1:
-            parent = previous[link.old[0]]
-            old_text = old_sentences[link.old[0]].text
-            new_text = new_sentences[link.new[0]].text
-            if link.kind is LinkKind.EQUAL and old_text == new_text:  # carried as it was
-                result[link.new[0]] = Lineage(
-                    Origin.EQUAL,
-                    parent.began,
-                    link.old,
-                    parent.edits,
-                    parent.moves,
-                    parent.restored,
+        carried.update(olds)
+        if len(olds) == 1 and len(news) == 1:
+            parent = previous[olds[0]]
+            old_text = old_sentences[olds[0]].text
+            new_text = new_sentences[news[0]].text
+            if kind is LinkKind.EQUAL and old_text == new_text:  # carried as it was
+                result[news[0]] = Lineage(
+                    Origin.EQUAL, parent.began, olds, parent.edits, parent.moves, parent.restored
                 )
                 continue
         else:
-            parent = _inherit([previous[i] for i in link.old])
-            old_text = " ".join(old_sentences[i].text for i in link.old)
-            new_text = " ".join(new_sentences[j].text for j in link.new)
+            parent = _inherit([previous[i] for i in olds])
+            old_text = " ".join(old_sentences[i].text for i in olds)
+            new_text = " ".join(new_sentences[j].text for j in news)
         edited = not same_as_written(old_text, new_text)
-        origin = _ORIGINS[link.kind]
+        origin = _ORIGINS[kind]
         if origin is Origin.EQUAL and edited:
             origin = Origin.CHANGED  # typography only: the diff reports it changed too
         edits = (*parent.edits, number) if edited else parent.edits
-        moves = (*parent.moves, number) if link.kind is LinkKind.MOVED else parent.moves
-        for j in link.new:
-            result[j] = Lineage(origin, parent.began, link.old, edits, moves, parent.restored)
+        moves = (*parent.moves, number) if kind is LinkKind.MOVED else parent.moves
+        for j in news:
+            result[j] = Lineage(origin, parent.began, olds, edits, moves, parent.restored)
     restorations = _restorations(
         [(j, new_sentences[j].text) for j in sorted(added)], removed_earlier
     )
