@@ -89,11 +89,13 @@ def signature(document: Document) -> tuple[int, ...]:
     missed: list[str] = []
     if cached:
         for text in dict.fromkeys(texts):  # a repeated sentence adds nothing
-            found = _sentence_minima.get(text)
+            # taken out and put back last: unlike get and move_to_end, two steps that
+            # cannot fail if another thread evicts the sentence in between
+            found = _sentence_minima.pop(text, None)
             if found is None:
                 missed.append(text)
             else:
-                _sentence_minima.move_to_end(text)
+                _sentence_minima[text] = found
                 known.append(found)
     else:
         missed = texts
