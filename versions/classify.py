@@ -491,14 +491,11 @@ def _figure_changed(deleted: str, inserted: str) -> bool:
 
 def _figures(text: str) -> Counter[str]:
     """The figures of a text, each as its value: "three percent" and "3%" are one figure."""
-    return Counter(
-        token
-        for token in _canonical_tokens(text)
-        if token[0].isdigit() or token in _FIGURE_WORDS or " " in token  # " ": "next week"
-    )
+    return Counter(token for token in _canonical_tokens(text) if _is_figure(token))
 
 
-_FIGURE_WORDS = _NUMBER_SIGNS | _NUMBER_WORDS
+def _is_figure(token: str) -> bool:
+    return token[0].isdigit() or token in _NUMBER_SIGNS or token in _NUMBER_WORDS or " " in token
 
 
 @functools.lru_cache(maxsize=1024)

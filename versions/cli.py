@@ -69,10 +69,11 @@ class Group(click.Group):
             raise click.exceptions.Exit(141) from None
         except Exception as exc:
             # Errors of the archive itself (disk, permissions, connection) met mid-command.
-            sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
-            if sqlalchemy_errors is None or not isinstance(exc, sqlalchemy_errors.DBAPIError):
-                raise
             from versions.store import db
+            from versions.store.dialect import driver_error
+
+            if driver_error(exc) is None:
+                raise
 
             message = db.failure(exc, db.resolve_url(url))
             raise Failure(_hide_secrets(message, url)) from exc

@@ -12,11 +12,6 @@ from versions.align import Link, LinkKind, align, same_as_written, word_diff
 from versions.classify import classify
 from versions.model import Change, ChangeKind, ChangeLog, Document, Sentence, VersionRef
 
-# an EQUAL link that is edited differs in typography only: quotes or dashes restyled
-_CHANGE_KINDS = {
-    kind: ChangeKind.CHANGED if kind is LinkKind.EQUAL else ChangeKind(kind.value)
-    for kind in LinkKind
-}
 _WITH_INLINE = {ChangeKind.CHANGED, ChangeKind.SPLIT, ChangeKind.MERGED, ChangeKind.MOVED}
 
 
@@ -95,7 +90,8 @@ def _change(link: Link, old: Sequence[Sentence], new: Sequence[Sentence]) -> Cha
     edited = bool(old_side and new_side) and not same_as_written(old_text, new_text)
     if link.kind is not LinkKind.MOVED and link.old and link.new and not edited:
         return None  # the same words, only re-wrapped or re-segmented
-    kind = _CHANGE_KINDS[link.kind]
+    # an EQUAL link that is edited differs in typography only: quotes or dashes restyled
+    kind = ChangeKind.CHANGED if link.kind is LinkKind.EQUAL else ChangeKind(link.kind.value)
     inline = tuple(word_diff(old_text, new_text)) if kind in _WITH_INLINE and edited else ()
     section = new_side[0].section if new_side else old_side[0].section
     return Change(

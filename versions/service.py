@@ -15,8 +15,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from sqlalchemy import Engine
-
 from versions.comparison import Comparison
 from versions.config import DEFAULT_MAX_TAKE_SIZE
 from versions.editorial import DEFAULT_WATCH_TERMS
@@ -150,7 +148,7 @@ class Archive:
 
     def __init__(
         self,
-        engine: Engine,
+        store: Store,
         url: str,
         *,
         max_take_size: int = DEFAULT_MAX_TAKE_SIZE,
@@ -159,7 +157,7 @@ class Archive:
         self.url = url
         self.max_take_size = max_take_size
         self.watch_terms = tuple(watch_terms)
-        self._store = Store(engine)
+        self._store = store
         self._ingester: Ingester | None = None
 
     @classmethod
@@ -180,8 +178,8 @@ class Archive:
         each new version (`IngestResult.significance`).
         """
         resolved = db.resolve_url(url)
-        engine = db.open_engine(resolved, create=create)
-        return cls(engine, resolved, max_take_size=max_take_size, watch_terms=watch_terms)
+        store = Store.open(resolved, create=create)
+        return cls(store, resolved, max_take_size=max_take_size, watch_terms=watch_terms)
 
     def close(self) -> None:
         self._store.close()
@@ -540,7 +538,7 @@ class Archive:
 
     def followed(self, user: str) -> frozenset[str]:
         """The keys of the stories `user` follows."""
-        with self._store.editors() as editors:
+        with self._store.editors(write=False) as editors:
             return editors.followed(user)
 
     def mark_seen(self, user: str, story_key: str, number: int) -> bool:
@@ -555,12 +553,12 @@ class Archive:
     def last_seen(self, user: str, story_key: str) -> int | None:
         """The latest version of the story `user` has looked at; None: never looked."""
         story = self._story_state(story_key)
-        with self._store.editors() as editors:
+        with self._store.editors(write=False) as editors:
             return editors.last_seen(user, story)
 
     def unread(self, user: str) -> dict[str, int]:
         """Followed stories with versions newer than the last one `user` saw: key → how many."""
-        with self._store.editors() as editors:
+        with self._store.editors(write=False) as editors:
             return editors.unread(user)
 
     def catchup(self, user: str, *, mark: bool = True) -> list[CatchUp]:

@@ -15,7 +15,6 @@ import pytest
 
 from versions.ingest import IngestResult
 from versions.service import Archive
-from versions.store import db
 from versions.store.store import Store
 from versions.store.writer import WouldWait
 
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def store(postgres_url: str) -> Iterator[Store]:
     Archive.open(postgres_url).close()  # the schema
-    store = Store(db.open_engine(postgres_url, create=False))
+    store = Store.open(postgres_url, create=False)
     yield store
     store.close()
 

@@ -11,20 +11,16 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, TextClause, column, text
+from sqlalchemy import Connection, Table, text
 
+from versions.store.dialect import like_escape
 from versions.store.schema import story_table
 
 # pg_advisory_xact_lock keys: one for deciding new stories ("wirediff" in ASCII), and a
 # space of one lock per story id ("wire"); PostgreSQL keeps one- and two-key locks apart
 THREADING_LOCK = 0x7769726564696666
 STORY_LOCKS = 0x77697265
-TRIGRAM = 3  # the shortest text the trigram indexes can look up
 ROWS_PER_CALL = 5000
-
-
-def like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class Backend:
@@ -106,23 +102,6 @@ class Backend:
         key's pattern index."""
         return story_table.c.key.like(f"{like_escape(prefix)}%", escape="\\")
 
-    def title_candidates(self, needle: str) -> Any:
-        """Stories the filter may match, narrowed by an index; None when the LIKE decides
-        alone (the pg_trgm indexes serve the LIKE itself)."""
-        return None
-
-    def text_matches(self, words: list[str], phrases: Sequence[str] = ()) -> TextClause:
-        """Ids of versions whose text holds all `words` and every phrase, as the engine's
-        tokenizer reads them (stemmed, stop words dropped: callers check phrases as written)."""
-        parameters = {f"p{n}": phrase for n, phrase in enumerate(phrases)}
-        parts = [f"phraseto_tsquery('english', :{name})" for name in parameters]
-        if words:
-            parameters["q"] = " ".join(words)
-            parts.insert(0, "plainto_tsquery('english', :q)")
-        return text(
-            f"SELECT id FROM version WHERE to_tsvector('english', text) @@ ({' && '.join(parts)})"
-        ).bindparams(**parameters)
-
 
 class SqliteBackend(Backend):
     """The ingest connection begins with BEGIN IMMEDIATE: SQLite's one write lock, taken
@@ -151,22 +130,6 @@ class SqliteBackend(Backend):
             following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
             return (story_table.c.key >= prefix) & (story_table.c.key < following)
         return super().key_starts(prefix)
-
-    def title_candidates(self, needle: str) -> Any:
-        """The FTS5 trigram index over titles and keys (it needs three characters)."""
-        if len(needle) < TRIGRAM:
-            return None
-        indexed = text("SELECT rowid FROM story_fts WHERE story_fts MATCH :phrase").bindparams(
-            phrase='"' + needle.replace('"', '""') + '"'
-        )
-        return story_table.c.id.in_(indexed.columns(column("rowid", Integer)))
-
-    def text_matches(self, words: list[str], phrases: Sequence[str] = ()) -> TextClause:
-        # an FTS5 string is its tokens in a row: one word, or a phrase
-        expression = " ".join('"' + term.replace('"', '""') + '"' for term in [*words, *phrases])
-        return text("SELECT rowid AS id FROM version_fts WHERE version_fts MATCH :q").bindparams(
-            q=expression
-        )
 
 
 def backend_for(dialect_name: str) -> Backend:

@@ -1,26 +1,41 @@
-"""Engines, connections and the schema's migration state, for SQLite and PostgreSQL alike."""
+"""Opening the archive: the URL, the schema's migration state, and for ingest and
+migrations the SQLAlchemy engine, for SQLite and PostgreSQL alike.
+
+Opening for reading needs no SQLAlchemy: the stored revision is compared with the
+head by a plain query (`versions.store.dialect`), and SQLAlchemy and Alembic are
+loaded only to write or to migrate (issue 11: start-up).
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
-
 from versions import config, resources
 from versions.errors import NeedsUpgrade, WirediffError
+from versions.store.dialect import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    Connection,
+    Dialect,
+    dialect_for,
+    driver_error,
+    mask_password,
+    parse_url,
+    sqlite_path,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection as EngineConnection
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
 
 ENV_VAR = "WIREDIFF_DB"
-SQLITE_BUSY_TIMEOUT_MS = 10_000
 # Any 64-bit number, the same in every wirediff: PostgreSQL's advisory lock that
 # serialises schema creation and upgrades between processes.
 _SCHEMA_LOCK = 0x77697265_64696666 & 0x7FFF_FFFF_FFFF_FFFF
@@ -28,6 +43,8 @@ _REVISION = re.compile(r"^(down_)?revision\b[^=]*=\s*(.+)$", re.MULTILINE)
 _REVISION_ID = re.compile(r"[\"']([0-9A-Za-z_]+)[\"']")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):(.*)@([^@]*)$", re.DOTALL)
+
+__all__ = ["mask_password", "sqlite_path"]
 
 
 def default_url() -> str:
@@ -48,36 +65,16 @@ def resolve_url(url: str | None = None) -> str:
     return f"sqlite:///{Path(chosen).expanduser().absolute()}"
 
 
-def mask_password(url: str) -> str:
-    """`url` with its password as `***`, even when it does not parse (an unescaped @)."""
-    match = _PASSWORD.match(url.strip())
-    if match is None:
-        return url
-    return f"{match[1]}:***@{match[3]}"
-
-
 def normalise_url(url: str) -> URL:
-    """Bare `postgresql://` means psycopg 3 here: psycopg2 is not a dependency."""
+    """`url` checked (`dialect.parse_url`) and parsed for SQLAlchemy, bare `postgresql://`
+    meaning psycopg 3."""
+    from sqlalchemy.engine import make_url
+
+    parsed = parse_url(url)
     try:
-        parsed = make_url(url)
+        return make_url(url).set(drivername=parsed.driver)
     except Exception as exc:
         raise WirediffError(f"not a database URL: {mask_password(url)!r}") from exc
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.drivername == "postgresql+psycopg2":
-        raise WirediffError(
-            f"{safe_url(url)}: wirediff talks to PostgreSQL through psycopg 3:"
-            " use postgresql+psycopg:// and `pip install 'psycopg[binary]'`"
-        )
-    return parsed
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file a SQLite URL names; None for other engines and in-memory databases."""
-    parsed = normalise_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database).expanduser()
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -98,6 +95,9 @@ def _on_sqlite_begin(connection: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    """The SQLAlchemy engine ingest and migrations write through (reads need none)."""
+    from sqlalchemy import create_engine, event
+
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
@@ -169,7 +169,7 @@ def use_wal(engine: Engine) -> None:
             connection.close()
 
 
-def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
+def alembic_config(url: str | None = None, connection: EngineConnection | None = None) -> Config:
     """Alembic pointed at the migrations shipped with this wirediff.
 
     env.py migrates `connection` when given (the caller holds the schema lock on it),
@@ -205,26 +205,37 @@ def head_revision() -> str:
     return heads.pop()
 
 
-def current_revision(connection: Connection | Engine) -> str | None:
+def current_revision(engine: Engine) -> str | None:
     """The schema revision stored in the database; None when it has none."""
-    if isinstance(connection, Engine):
-        with connection.connect() as opened:
-            return current_revision(opened)
-    if not inspect(connection).has_table("alembic_version"):
+    connection = engine.raw_connection()
+    try:
+        return _stored_revision(connection, dialect_for(str(engine.url)))
+    finally:
+        connection.close()
+
+
+def _stored_revision(connection: Connection, dialect: Dialect) -> str | None:
+    """The revision in `alembic_version`; None without one. A database holding tables but
+    no revision is another program's, or one a failed first run left half-made."""
+    tables = dialect.table_names(connection)
+    if "alembic_version" not in tables:
+        if tables:
+            raise WirediffError(_half_created(dialect.url))
         return None
-    value = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    return str(value) if value is not None else None
+    cursor = connection.cursor()
+    cursor.execute("SELECT version_num FROM alembic_version")
+    row = cursor.fetchone()
+    return str(row[0]) if row is not None and row[0] is not None else None
 
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate under the schema lock, so two processes never migrate at once."""
     engine = make_engine(url)
     try:
-        use_wal(engine)
-        with _schema_lock(engine, url) as connection:
-            _migrate(connection, revision)
-    except DBAPIError as exc:
-        raise WirediffError(f"cannot open {safe_url(url)}: {describe(exc)}") from exc
+        with _reported("open", url):
+            use_wal(engine)
+            with _schema_lock(engine, url) as connection:
+                _migrate(connection, revision)
     finally:
         engine.dispose()
 
@@ -235,92 +246,102 @@ def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
 
 
-def _migrate(connection: Connection, revision: str = "head") -> None:
+def _migrate(connection: EngineConnection, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(connection=connection), revision)
 
 
-def open_engine(url: str, *, create: bool) -> Engine:
-    """An engine on `url` with this wirediff's schema (see `check_schema`).
+def open_database(url: str, *, create: bool) -> Dialect:
+    """The dialect to reach `url` by, its database at this wirediff's schema.
 
-    Without `create`, a missing SQLite file is reported, not made; a file made by a
-    first open that failed is removed, so the next run starts clean.
+    The plain check runs first and needs no SQLAlchemy. An older schema raises
+    `NeedsUpgrade`: upgrading silently would change a file other tools (or an older
+    wirediff) may still use, so an existing database is only migrated on `wirediff db
+    upgrade`. A new or empty database is reported, not made, without `create`; with it,
+    it is brought to the head, and a file made by a first open that failed is removed
+    so the next run starts clean.
     """
-    path = sqlite_path(url)
+    dialect = dialect_for(url)
+    path = dialect.path
     existed = path is None or _exists(path, url)
+    if path is not None and existed and path.is_dir():
+        raise WirediffError(f"cannot open {safe_url(url)}: it is a directory")
     if not existed and not create:
         raise WirediffError(_no_database(url))
-    engine = make_engine(url)
-    try:
-        check_schema(engine, url, create=create)
-    except BaseException:
-        engine.dispose()
-        if not existed and path is not None:
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
-        raise
-    return engine
-
-
-def check_schema(engine: Engine, url: str, *, create: bool) -> None:
-    """Upgrade a new empty database to head; refuse an older one with `NeedsUpgrade`.
-
-    Upgrading silently would change a file other tools (or an older wirediff) may
-    still use, so an existing database is only migrated on `wirediff db upgrade`.
-    The plain check runs first; only a database without the schema takes the lock,
-    checks again (another process may have just created it), and creates it.
-    """
     head = head_revision()
-    try:
-        current = current_revision(engine)
-    except DBAPIError as exc:
-        raise WirediffError(f"cannot open {safe_url(url)}: {describe(exc)}") from exc
-    if current == head:
-        return
-    if current is None:
-        if _has_tables(engine, url):
-            raise WirediffError(_half_created(url))
+    if existed:
+        current = _checked_revision(dialect, url)
+        if current == head:
+            return dialect
+        if current is not None:
+            raise _needs_upgrade(url, current, head)
         if not create:
             raise WirediffError(_no_database(url))
+    try:
+        _create_schema(url, head)
+    except BaseException:
+        if not existed and path is not None:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                if leftover.exists():  # nothing was made under a path that cannot hold a file
+                    leftover.unlink()
+        raise
+    return dialect
+
+
+def _checked_revision(dialect: Dialect, url: str) -> str | None:
+    with _reported("open", url):
+        connection = dialect.connect()
         try:
-            use_wal(engine)
-            with _schema_lock(engine, url) as connection:
-                current = current_revision(connection)
-                if current is None:
-                    if inspect(connection).get_table_names():
-                        raise WirediffError(_half_created(url))
-                    _migrate(connection)
-                    return
-        except DBAPIError as exc:
-            raise WirediffError(f"cannot create {safe_url(url)}: {describe(exc)}") from exc
-        if current == head:
-            return
-    raise NeedsUpgrade(
+            return _stored_revision(connection, dialect)
+        finally:
+            connection.close()
+
+
+def _create_schema(url: str, head: str) -> None:
+    """Create the schema under the schema lock, after checking again: another process
+    may have just created it."""
+    engine = make_engine(url)
+    try:
+        with _reported("open", url):
+            use_wal(engine)  # SQLite's first connection, and the file made
+        with _reported("create", url), _schema_lock(engine, url) as connection:
+            current = _stored_revision(connection.connection, dialect_for(url))
+            if current is None:
+                _migrate(connection)
+                return
+    finally:
+        engine.dispose()
+    if current != head:
+        raise _needs_upgrade(url, current, head)
+
+
+def _needs_upgrade(url: str, current: str, head: str) -> NeedsUpgrade:
+    return NeedsUpgrade(
         f"the database {safe_url(url)} is at schema {current}, this wirediff needs {head}:"
         " run `wirediff db upgrade`"
     )
 
 
-def _has_tables(engine: Engine, url: str) -> bool:
+@contextmanager
+def _reported(what: str, url: str) -> Iterator[None]:
+    """The database driver's errors as one line: `cannot open URL: reason`."""
     try:
-        with engine.connect() as connection:
-            return bool(inspect(connection).get_table_names())
-    except DBAPIError as exc:
-        raise WirediffError(f"cannot open {safe_url(url)}: {describe(exc)}") from exc
+        yield
+    except Exception as exc:
+        if driver_error(exc) is None:
+            raise
+        raise WirediffError(f"cannot {what} {safe_url(url)}: {describe(exc)}") from exc
 
 
 @contextmanager
-def _schema_lock(engine: Engine, url: str) -> Iterator[Connection]:
+def _schema_lock(engine: Engine, url: str) -> Iterator[EngineConnection]:
     """A transaction that holds the database's write lock (SQLite) or advisory lock.
 
     Schema changes are transactional on both engines: the others wait, then see
     all of it or none of it.
     """
-    try:
-        connection = engine.connect().execution_options(sqlite_begin="IMMEDIATE")
-    except DBAPIError as exc:
-        raise WirediffError(f"cannot open {safe_url(url)}: {describe(exc)}") from exc
+    connection = engine.connect().execution_options(sqlite_begin="IMMEDIATE")
     with connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
@@ -341,13 +362,14 @@ def _half_created(url: str) -> str:
     )
 
 
-def describe(exc: DBAPIError) -> str:
+def describe(exc: BaseException) -> str:
     """The driver's first line, without SQLAlchemy's SQL echo and help links."""
-    lines = str(exc.orig).strip().splitlines() if exc.orig else str(exc).splitlines()
-    return (lines[0] if lines else "") or type(exc.orig).__name__
+    orig = driver_error(exc) or exc
+    lines = str(orig).strip().splitlines()
+    return (lines[0] if lines else "") or type(orig).__name__
 
 
-def failure(exc: DBAPIError, url: str) -> str:
+def failure(exc: BaseException, url: str) -> str:
     """One line for an error of the archive itself, met while a command ran."""
     reason = describe(exc)
     if "readonly database" in reason:
@@ -373,41 +395,32 @@ def hide_secrets(message: str, url: str | None) -> str:
 
 
 class ChangeWatch:
-    """A cheap token that changes when another connection commits new versions.
+    """A cheap token that changes when another connection commits new versions, read on a
+    connection kept open for the purpose (`Dialect.changes`).
 
-    SQLite: `PRAGMA data_version` on a connection kept open for the purpose (it
-    moves when any other connection commits). PostgreSQL: a LISTEN connection on
-    the `wirediff` channel that ingest NOTIFYs, drained without blocking; the
-    token counts the notifications seen.
+    The UI reads it from a watcher thread while another thread may close the archive:
+    a driver connection closed while in use can crash the process, so both hold a lock.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._connection: Any = None
-        self._seen = 0
+    def __init__(self, dialect: Dialect) -> None:
+        self._dialect = dialect
+        self._connection: Connection | None = None
+        self._token = 0
+        self._lock = threading.Lock()
+        self._closed = False
 
     def token(self) -> int:
-        if self._engine.dialect.name == "sqlite":
+        with self._lock:
+            if self._closed:
+                return self._token
             if self._connection is None:
-                self._connection = self._engine.connect()
-            value = self._connection.exec_driver_sql("PRAGMA data_version").scalar()
-            self._connection.rollback()
-            return int(value)
-        if self._connection is None:
-            import psycopg
-
-            url = self._engine.url.set(drivername="postgresql")
-            self._connection = psycopg.connect(
-                url.render_as_string(hide_password=False), autocommit=True
-            )
-            self._connection.execute("LISTEN wirediff")
-        # A round trip first: the server sends the notifications of transactions that
-        # committed before it, so a commit that returned is always seen here.
-        self._connection.execute("SELECT 1")
-        self._seen += sum(1 for _ in self._connection.notifies(timeout=0))
-        return self._seen
+                self._connection = self._dialect.watching()
+            self._token = self._dialect.changes(self._connection, self._token)
+            return self._token
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        with self._lock:
+            self._closed = True
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None

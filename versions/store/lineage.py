@@ -7,12 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, delete, select
 
-from versions.lineage import Lineage, Origin, Removed, Restoration, TakeLineage
-from versions.model import ParagraphKind, Section, Sentence
+from versions.lineage import Lineage, Removed, TakeLineage
 from versions.store.backend import Backend
 from versions.store.schema import lineage_table, removal_table, sentence_table, version_table
+from versions.store.stored_lineage import lineage_of
 
 _COLUMNS = (
     lineage_table.c.position,
@@ -135,80 +135,6 @@ def replace_story(
         connection.execute(removal_table.insert(), removals)
 
 
-# Built once: blame runs these on every call, and building them cost as much as running them.
-_TAKES = (
-    select(
-        version_table.c.id,
-        version_table.c.number,
-        version_table.c.label,
-        version_table.c.created_at,
-        version_table.c.content_hash,
-    )
-    .where(version_table.c.story_id == bindparam("story_id"))
-    .order_by(version_table.c.number)
-)
-_SENTENCES = (
-    select(
-        sentence_table.c.text,
-        sentence_table.c.section,
-        sentence_table.c.paragraph,
-        sentence_table.c.kind,
-        *_COLUMNS,
-    )
-    .join(
-        lineage_table,
-        (lineage_table.c.version_id == sentence_table.c.version_id)
-        & (lineage_table.c.position == sentence_table.c.position),
-    )
-    .where(sentence_table.c.version_id == bindparam("version_id"))
-    .order_by(sentence_table.c.position)
-)
-_REMOVED_BY = _SENTENCES.where(
-    sentence_table.c.position.in_(
-        select(removal_table.c.position).where(
-            removal_table.c.version_id == bindparam("version_id"),
-            removal_table.c.removed_in == bindparam("number"),
-        )
-    )
-)
-
-
-def takes_of(connection: Connection, story_id: int) -> list[Any]:
-    """(id, number, label, created_at, content_hash) of each version of a story, in order."""
-    return list(connection.execute(_TAKES, {"story_id": story_id}))
-
-
-def sentences_with_lineage(
-    connection: Connection, version_id: int
-) -> list[tuple[Sentence, Lineage]]:
-    """A version's sentences in order, each with its lineage: blame's one read."""
-    return _sentences(connection.execute(_SENTENCES, {"version_id": version_id}))
-
-
-def removed_by(
-    connection: Connection, previous_id: int, number: int
-) -> list[tuple[Sentence, Lineage]]:
-    """Sentences of the version `previous_id` that take `number` removed."""
-    rows = connection.execute(_REMOVED_BY, {"version_id": previous_id, "number": number})
-    return _sentences(rows)
-
-
-def _sentences(rows: Iterable[Any]) -> list[tuple[Sentence, Lineage]]:
-    return [
-        (
-            Sentence(
-                row.text,
-                Section(row.section),
-                row.paragraph,
-                row.position,
-                ParagraphKind(row.kind),
-            ),
-            _lineage(row),
-        )
-        for row in rows
-    ]
-
-
 def removed_before(connection: Connection, story_id: int, number: int) -> list[Removed]:
     """Every sentence a take before `number` removed: what take `number` may restore."""
     query = (
@@ -234,27 +160,21 @@ def removed_before(connection: Connection, story_id: int, number: int) -> list[R
 
 
 def _lineage(row: Any) -> Lineage:
-    restored = (
-        Restoration(row.restored_in, row.restored_removed_in, row.restored_take, row.restored_index)
-        if row.restored_in is not None
-        else None
-    )
-    return Lineage(
-        Origin(row.origin),
+    return lineage_of(
+        row.origin,
+        row.parents,
         row.began,
-        _parse(row.parents),
-        _parse(row.edits),
-        _parse(row.moves),
-        restored,
+        row.edits,
+        row.moves,
+        row.restored_in,
+        row.restored_removed_in,
+        row.restored_take,
+        row.restored_index,
     )
 
 
 def _numbers(values: Iterable[int]) -> str:
     return ",".join(map(str, values))
-
-
-def _parse(text: str) -> tuple[int, ...]:
-    return tuple(int(value) for value in text.split(",")) if text else ()
 
 
 def takes_lineage(

@@ -1,47 +1,108 @@
-"""Every query the reading side runs, in SQLAlchemy Core, answered in the core's values.
+"""Every query the reading side runs, in plain SQL on the driver, answered in the core's values.
 
 A `Reader` lives for one connection's transaction (`Store.reading`); what differs
-between engines comes from its `Backend`.
+between engines comes from its `Dialect`. The CLI and the TUI read through it alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
-
-from sqlalchemy import Connection, Integer, Row, column, func, or_, select
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from versions.labels import WireLabel
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence, Status
 from versions.records import ChangeCounts, StoryRow, StoryState, VersionRow
-from versions.store.backend import Backend, like_escape
-from versions.store.schema import follow_table, sentence_table, story_table, version_table
+from versions.store.dialect import Condition, Connection, Dialect, like_escape, marks
 
 if TYPE_CHECKING:  # blame's queries load the engine's lineage, which listings never need
     from versions.lineage import Lineage, TakeLineage
 
-# A version as listings and documents read it: not the delivery's bytes, the signature
-# or the whole text (a document is rebuilt from its sentences).
-_VERSIONS = select(*(c for c in version_table.c if c.name not in ("raw", "minhash", "text")))
-_STORY = select(story_table)
+
+class _Story(NamedTuple):
+    """A story row as read (`s`), in the order of its columns."""
+
+    id: int
+    key: str
+    guid: str | None
+    title: str
+    first_seen: Any
+    last_update: Any
+    status: str
+    version_count: int
+
+
+class _Version(NamedTuple):
+    """A version row as listings and documents read it (`v`): not the delivery's bytes,
+    the signature or the whole text (a document is rebuilt from its sentences)."""
+
+    id: int
+    number: int
+    label: str | None
+    received_at: Any
+    created_at: Any
+    headline: str
+    advisory: str | None
+    counts: Any
+    format: str
+    item_index: int | None
+    withdrawn: Any
+    correction: Any
+    guid: str | None
+    agency_version: int | None
+    ednote: str | None
+    encoding: str
+
+
+class StoredTake(NamedTuple):
+    """A version of a story as blame and the grid number and name it."""
+
+    id: int
+    number: int
+    label: str | None
+    created_at: datetime
+    content_hash: str
+
+
+_STORY = ", ".join(f"s.{name}" for name in _Story._fields)
+_VERSION = ", ".join(f"v.{name}" for name in _Version._fields)
+_SENTENCE = "t.text, t.section, t.paragraph, t.kind"
+_LINEAGE = (
+    "l.position, l.origin, l.parents, l.began, l.edits, l.moves,"
+    " l.restored_in, l.restored_removed_in, l.restored_take, l.restored_index"
+)
+_SENTENCES_WITH_LINEAGE = (
+    f"SELECT {_SENTENCE}, {_LINEAGE} FROM sentence t"
+    " JOIN lineage l ON l.version_id = t.version_id AND l.position = t.position"
+    " WHERE t.version_id = ?"
+)
+_ORDER = {"updated": "s.last_update DESC, s.id DESC", "title": "s.title, s.id"}
 
 
 class Reader:
-    def __init__(self, connection: Connection, backend: Backend) -> None:
+    def __init__(self, connection: Connection, dialect: Dialect) -> None:
         self._connection = connection
-        self._backend = backend
+        self._dialect = dialect
+
+    def _rows(self, query: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        cursor = self._connection.cursor()
+        cursor.execute(self._dialect.sql(query), tuple(parameters))
+        rows: list[Any] = cursor.fetchall()
+        return rows
+
+    def _value(self, query: str, parameters: Sequence[Any] = ()) -> Any:
+        rows = self._rows(query, parameters)
+        return rows[0][0] if rows else None
 
     def story_by_key(self, key: str) -> StoryState | None:
-        story = self._connection.execute(_STORY.where(story_table.c.key == key)).first()
-        return _story_state(story) if story is not None else None
+        rows = self._rows(f"SELECT {_STORY} FROM story s WHERE s.key = ?", [key])
+        return self._story_state(rows[0]) if rows else None
 
     def stories_by_key_prefix(self, prefix: str, limit: int = 2) -> list[StoryState]:
         """Stories whose key starts with `prefix`, exactly (keys are identifiers: case counts)."""
-        query = (
-            _STORY.where(self._backend.key_starts(prefix)).order_by(story_table.c.key).limit(limit)
-        )
-        return [_story_state(story) for story in self._connection.execute(query)]
+        condition, parameters = self._dialect.key_starts(prefix)
+        query = f"SELECT {_STORY} FROM story s WHERE {condition} ORDER BY s.key LIMIT ?"
+        return [self._story_state(row) for row in self._rows(query, [*parameters, limit])]
 
     def story_row(self, story: StoryState) -> StoryRow:
         """The story with the change counts of its latest version."""
@@ -62,192 +123,247 @@ class Reader:
         The page of stories is picked first and only its latest versions are read: a
         filter matching thousands of stories must not fetch thousands of versions.
         """
-        ordering: tuple[Any, ...] = (
-            (story_table.c.last_update.desc(), story_table.c.id.desc())
-            if order == "updated"
-            else (story_table.c.title, story_table.c.id)
-        )
-        page = select(story_table.c.id).order_by(*ordering).limit(limit).offset(offset)
-        condition = self._match(match)
-        if condition is not None:
-            page = page.where(condition)
+        conditions = [self._match(match)] if match else []
         if followed_by is not None:
-            follows = select(follow_table.c.story_id).where(follow_table.c.editor == followed_by)
-            page = page.where(story_table.c.id.in_(follows))
-        chosen = page.subquery()
+            conditions.append(
+                ("s.id IN (SELECT story_id FROM follow WHERE editor = ?)", [followed_by])
+            )
+        where, parameters = _where(conditions)
+        ordering = _ORDER[order]
         query = (
-            select(story_table, version_table.c.counts)
-            .join(chosen, chosen.c.id == story_table.c.id)
-            .join(
-                version_table,
-                (version_table.c.story_id == story_table.c.id)
-                & (version_table.c.number == story_table.c.version_count),
-            )
-            .order_by(*ordering)
+            f"SELECT {_STORY}, v.counts FROM story s"
+            f" JOIN (SELECT s.id FROM story s{where} ORDER BY {ordering} LIMIT ? OFFSET ?)"
+            " AS chosen ON chosen.id = s.id"
+            " JOIN version v ON v.story_id = s.id AND v.number = s.version_count"
+            f" ORDER BY {ordering}"
         )
-        return [
-            _story_row(
-                _story_state(row), ChangeCounts.from_dict(row.counts) if row.counts else None
-            )
-            for row in self._connection.execute(query)
-        ]
+        rows = self._rows(query, [*parameters, limit, offset])
+        return [_story_row(self._story_state(row[:-1]), self._counts(row[-1])) for row in rows]
 
     def story_count(self, match: str | None) -> int:
-        query = select(func.count()).select_from(story_table)
-        condition = self._match(match)
-        if condition is not None:
-            query = query.where(condition)
-        return self._connection.scalar(query) or 0
+        where, parameters = _where([self._match(match)] if match else [])
+        return int(self._value(f"SELECT count(*) FROM story s{where}", parameters) or 0)
 
-    def _match(self, match: str | None) -> Any:
+    def _match(self, match: str) -> Condition:
         """Title or key holds `match`, case aside; an index narrows the stories first
         where the engine has one the LIKE cannot use itself."""
-        if not match:
-            return None
         needle = match.lower()
-        escaped = like_escape(needle)
-        condition = or_(
-            func.lower(story_table.c.title).like(f"%{escaped}%", escape="\\"),
-            story_table.c.key.like(f"%{escaped}%", escape="\\"),
+        pattern = f"%{like_escape(needle)}%"
+        condition: Condition = (
+            "(lower(s.title) LIKE ? ESCAPE '\\' OR s.key LIKE ? ESCAPE '\\')",
+            [pattern, pattern],
         )
-        candidates = self._backend.title_candidates(needle)
-        return condition if candidates is None else candidates & condition
+        candidates = self._dialect.title_candidates(needle)
+        return condition if candidates is None else _where([candidates, condition], "")
 
     def versions(self, story: StoryState) -> list[VersionRow]:
-        query = _VERSIONS.where(version_table.c.story_id == story.id).order_by(
-            version_table.c.number
-        )
-        return [_version_row(v, story.key) for v in self._connection.execute(query)]
+        query = f"SELECT {_VERSION} FROM version v WHERE v.story_id = ? ORDER BY v.number"
+        return [self._version_row(row, story.key) for row in self._rows(query, [story.id])]
 
     def versions_between(self, story: StoryState, first: int, last: int) -> list[VersionRow]:
-        query = _VERSIONS.where(
-            version_table.c.story_id == story.id, version_table.c.number.between(first, last)
-        ).order_by(version_table.c.number)
-        return [_version_row(v, story.key) for v in self._connection.execute(query)]
+        query = (
+            f"SELECT {_VERSION} FROM version v"
+            " WHERE v.story_id = ? AND v.number BETWEEN ? AND ? ORDER BY v.number"
+        )
+        rows = self._rows(query, [story.id, first, last])
+        return [self._version_row(row, story.key) for row in rows]
 
     def version(self, story: StoryState, number: int) -> VersionRow | None:
-        query = _VERSIONS.where(
-            version_table.c.story_id == story.id, version_table.c.number == number
-        )
-        version = self._connection.execute(query).first()
-        return _version_row(version, story.key) if version is not None else None
+        query = f"SELECT {_VERSION} FROM version v WHERE v.story_id = ? AND v.number = ?"
+        rows = self._rows(query, [story.id, number])
+        return self._version_row(rows[0], story.key) if rows else None
 
     def raw(self, version_id: int) -> bytes:
-        query = select(version_table.c.raw).where(version_table.c.id == version_id)
-        return self._connection.scalar(query) or b""
+        value = self._value("SELECT raw FROM version WHERE id = ?", [version_id])
+        return bytes(value) if value is not None else b""
 
     def documents(self, version_ids: Sequence[int]) -> list[Document]:
         """The stored documents, their sentences read in one query (a history reads many)."""
-        versions = {
-            version.id: version
-            for version in self._connection.execute(
-                _VERSIONS.where(version_table.c.id.in_(version_ids))
-            )
-        }
+        ids = list(version_ids)
+        query = f"SELECT {_VERSION} FROM version v WHERE v.id IN ({marks(len(ids))})"
+        versions = {row[0]: _Version._make(row) for row in self._rows(query, ids)}
         query = (
-            select(sentence_table)
-            .where(sentence_table.c.version_id.in_(version_ids))
-            .order_by(sentence_table.c.version_id, sentence_table.c.position)
+            "SELECT version_id, text, section, paragraph, position, kind FROM sentence"
+            f" WHERE version_id IN ({marks(len(ids))}) ORDER BY version_id, position"
         )
-        rows: dict[int, list[Row[Any]]] = {}
-        for row in self._connection.execute(query):
-            rows.setdefault(row.version_id, []).append(row)
-        return [_document(versions[i], rows.get(i, [])) for i in version_ids]
+        sentences: dict[int, list[Sentence]] = {}
+        for version_id, text, section, paragraph, position, kind in self._rows(query, ids):
+            sentences.setdefault(version_id, []).append(
+                Sentence(text, Section(section), paragraph, position, ParagraphKind(kind))
+            )
+        return [self._document(versions[i], sentences.get(i, [])) for i in ids]
 
     def versions_after(self, version_id: int) -> list[VersionRow]:
         query = (
-            _VERSIONS.add_columns(story_table.c.key.label("story_key"))
-            .join(story_table, story_table.c.id == version_table.c.story_id)
-            .where(version_table.c.id > version_id)
-            .order_by(version_table.c.id)
+            f"SELECT {_VERSION}, s.key FROM version v JOIN story s ON s.id = v.story_id"
+            " WHERE v.id > ? ORDER BY v.id"
         )
-        return [_version_row(row, row.story_key) for row in self._connection.execute(query)]
+        return [self._version_row(row[:-1], row[-1]) for row in self._rows(query, [version_id])]
 
     def recent_versions(self, limit: int) -> list[VersionRow]:
         """The latest arrivals across every story, newest first."""
         query = (
-            _VERSIONS.add_columns(story_table.c.key.label("story_key"))
-            .join(story_table, story_table.c.id == version_table.c.story_id)
-            .order_by(version_table.c.id.desc())
-            .limit(limit)
+            f"SELECT {_VERSION}, s.key FROM version v JOIN story s ON s.id = v.story_id"
+            " ORDER BY v.id DESC LIMIT ?"
         )
-        return [_version_row(row, row.story_key) for row in self._connection.execute(query)]
+        return [self._version_row(row[:-1], row[-1]) for row in self._rows(query, [limit])]
 
     def latest_version_id(self) -> int:
-        return self._connection.scalar(select(func.max(version_table.c.id))) or 0
+        return int(self._value("SELECT max(id) FROM version") or 0)
 
     def search(
         self, words: list[str], limit: int, phrases: Sequence[str] = ()
     ) -> list[tuple[str, str, datetime, int, list[tuple[int, str]]]]:
         """Stories whose text holds all `words` and every phrase, newest first: key, title,
         last update, version count, and each matching version's number and text, in order."""
-        ids = self._backend.text_matches(words, phrases).columns(column("id", Integer))
-        hit = (
-            select(version_table.c.story_id)
-            .where(version_table.c.id.in_(ids))
-            .distinct()
-            .subquery()
+        matches, parameters = self._dialect.text_matches(words, phrases)
+        stories = self._rows(
+            "SELECT s.id, s.key, s.title, s.last_update, s.version_count FROM story s"
+            f" JOIN (SELECT DISTINCT story_id FROM version WHERE id IN ({matches})) AS hit"
+            " ON hit.story_id = s.id ORDER BY s.last_update DESC, s.id DESC LIMIT ?",
+            [*parameters, limit],
         )
-        stories = self._connection.execute(
-            select(
-                story_table.c.id,
-                story_table.c.key,
-                story_table.c.title,
-                story_table.c.last_update,
-                story_table.c.version_count,
-            )
-            .join(hit, hit.c.story_id == story_table.c.id)
-            .order_by(story_table.c.last_update.desc(), story_table.c.id.desc())
-            .limit(limit)
-        ).all()
-        found: dict[int, list[tuple[int, str]]] = {story.id: [] for story in stories}
+        found: dict[int, list[tuple[int, str]]] = {story[0]: [] for story in stories}
         if found:
-            versions = self._connection.execute(
-                select(version_table.c.story_id, version_table.c.number, version_table.c.text)
-                .where(version_table.c.id.in_(ids), version_table.c.story_id.in_(list(found)))
-                .order_by(version_table.c.story_id, version_table.c.number)
+            versions = self._rows(
+                f"SELECT story_id, number, text FROM version WHERE id IN ({matches})"
+                f" AND story_id IN ({marks(len(found))}) ORDER BY story_id, number",
+                [*parameters, *found],
             )
             for story_id, number, version_text in versions:
                 found[story_id].append((number, version_text))
         return [
-            (story.key, story.title, story.last_update, story.version_count, found[story.id])
-            for story in stories
+            (key, title, self._dialect.moment(last_update), count, found[story_id])
+            for story_id, key, title, last_update, count in stories
         ]
 
-    # lineage (versions.store.lineage)
+    # lineage, stored at ingest (`versions.store.lineage` writes it)
 
-    def takes(self, story_id: int) -> list[Any]:
-        from versions.store import lineage as stored_lineage
-
-        return stored_lineage.takes_of(self._connection, story_id)
+    def takes(self, story_id: int) -> list[StoredTake]:
+        """Each version of a story, in order."""
+        query = (
+            "SELECT id, number, label, created_at, content_hash FROM version"
+            " WHERE story_id = ? ORDER BY number"
+        )
+        return [
+            StoredTake(version_id, number, label, self._dialect.moment(created_at), content_hash)
+            for version_id, number, label, created_at, content_hash in self._rows(query, [story_id])
+        ]
 
     def sentences_with_lineage(self, version_id: int) -> list[tuple[Sentence, Lineage]]:
-        from versions.store import lineage as stored_lineage
-
-        return stored_lineage.sentences_with_lineage(self._connection, version_id)
+        """A version's sentences in order, each with its lineage: blame's one read."""
+        query = f"{_SENTENCES_WITH_LINEAGE} ORDER BY t.position"
+        return _with_lineage(self._rows(query, [version_id]))
 
     def removed_by(self, previous_id: int, number: int) -> list[tuple[Sentence, Lineage]]:
-        from versions.store import lineage as stored_lineage
-
-        return stored_lineage.removed_by(self._connection, previous_id, number)
+        """Sentences of the version `previous_id` that take `number` removed."""
+        query = (
+            f"{_SENTENCES_WITH_LINEAGE} AND t.position IN"
+            " (SELECT position FROM removal WHERE version_id = ? AND removed_in = ?)"
+            " ORDER BY t.position"
+        )
+        return _with_lineage(self._rows(query, [previous_id, previous_id, number]))
 
     def takes_lineage(self, versions: Sequence[tuple[int, int]]) -> dict[int, TakeLineage]:
-        from versions.store import lineage as stored_lineage
+        """Stored lineage of versions given as (id, number) of one story, by number; a take's
+        `removed` is read when the version before it is among them."""
+        from versions.lineage import TakeLineage
+        from versions.store.stored_lineage import lineage_of
 
-        return stored_lineage.takes_lineage(self._connection, versions)
+        ids = [version_id for version_id, _ in versions]
+        sentences: dict[int, list[Lineage]] = {version_id: [] for version_id in ids}
+        query = (
+            f"SELECT l.version_id, {_LINEAGE} FROM lineage l"
+            f" WHERE l.version_id IN ({marks(len(ids))}) ORDER BY l.version_id, l.position"
+        )
+        for row in self._rows(query, ids):
+            sentences[row[0]].append(lineage_of(*row[2:]))
+        removed: dict[int, list[int]] = {}
+        query = (
+            "SELECT removed_in, position FROM removal"
+            f" WHERE version_id IN ({marks(len(ids))}) ORDER BY position"
+        )
+        for removed_in, position in self._rows(query, ids):
+            removed.setdefault(removed_in, []).append(position)
+        return {
+            number: TakeLineage(
+                number, tuple(sentences[version_id]), tuple(removed.get(number, ()))
+            )
+            for version_id, number in versions
+            if sentences[version_id]
+        }
+
+    # rows to values
+
+    def _story_state(self, row: Sequence[Any]) -> StoryState:
+        story = _Story._make(row)
+        return StoryState(
+            story.id,
+            story.key,
+            story.guid,
+            story.title,
+            self._dialect.moment(story.first_seen),
+            self._dialect.moment(story.last_update),
+            story.status,
+            story.version_count,
+        )
+
+    def _counts(self, stored: Any) -> ChangeCounts | None:
+        counts = self._dialect.document(stored) if stored is not None else None
+        return ChangeCounts.from_dict(counts) if counts else None
+
+    def _version_row(self, row: Sequence[Any], story_key: str) -> VersionRow:
+        version = _Version._make(row)
+        return VersionRow(
+            story_key=story_key,
+            number=version.number,
+            label=WireLabel.parse(version.label) if version.label else None,
+            received_at=self._dialect.moment(version.received_at),
+            created_at=self._dialect.moment(version.created_at),
+            headline=version.headline,
+            advisory=version.advisory,
+            counts=self._counts(version.counts),
+            id=version.id,
+            format=version.format,
+            item_index=version.item_index,
+            withdrawn=bool(version.withdrawn),
+            correction=bool(version.correction),
+        )
+
+    def _document(self, version: _Version, sentences: list[Sentence]) -> Document:
+        meta = ItemMeta(
+            label=WireLabel.parse(version.label) if version.label else None,
+            advisory=version.advisory,
+            guid=version.guid,
+            version=version.agency_version,
+            created=self._dialect.moment(version.created_at),
+            withdrawn=bool(version.withdrawn),
+            correction=bool(version.correction),
+            ednote=version.ednote,
+            format=version.format,
+            encoding=version.encoding,
+        )
+        return Document.from_sentences(sentences, meta)
 
 
-def _story_state(story: Row[Any]) -> StoryState:
-    return StoryState(
-        story.id,
-        story.key,
-        story.guid,
-        story.title,
-        story.first_seen,
-        story.last_update,
-        story.status,
-        story.version_count,
-    )
+def _where(conditions: Iterable[Condition], keyword: str = " WHERE ") -> Condition:
+    """Conditions joined by AND, their parameters in order (`keyword` before them)."""
+    chosen = list(conditions)
+    if not chosen:
+        return "", []
+    text = " AND ".join(condition for condition, _ in chosen)
+    return keyword + text, [value for _, values in chosen for value in values]
+
+
+def _with_lineage(rows: Iterable[Sequence[Any]]) -> list[tuple[Sentence, Lineage]]:
+    """Rows of `_SENTENCES_WITH_LINEAGE`: a sentence's columns, then its lineage's."""
+    from versions.store.stored_lineage import lineage_of
+
+    pairs = []
+    for text, section, paragraph, kind, position, *lineage in rows:
+        sentence = Sentence(text, Section(section), paragraph, position, ParagraphKind(kind))
+        pairs.append((sentence, lineage_of(*lineage)))
+    return pairs
 
 
 def _story_row(story: StoryState, latest: ChangeCounts | None) -> StoryRow:
@@ -260,43 +376,3 @@ def _story_row(story: StoryState, latest: ChangeCounts | None) -> StoryRow:
         status=Status(story.status),
         latest=latest,
     )
-
-
-def _version_row(version: Row[Any], story_key: str) -> VersionRow:
-    return VersionRow(
-        story_key=story_key,
-        number=version.number,
-        label=WireLabel.parse(version.label) if version.label else None,
-        received_at=version.received_at,
-        created_at=version.created_at,
-        headline=version.headline,
-        advisory=version.advisory,
-        counts=ChangeCounts.from_dict(version.counts) if version.counts else None,
-        id=version.id,
-        format=version.format,
-        item_index=version.item_index,
-        withdrawn=version.withdrawn,
-        correction=version.correction,
-    )
-
-
-def _document(version: Row[Any], rows: list[Row[Any]]) -> Document:
-    sentences = [
-        Sentence(
-            row.text, Section(row.section), row.paragraph, row.position, ParagraphKind(row.kind)
-        )
-        for row in rows
-    ]
-    meta = ItemMeta(
-        label=WireLabel.parse(version.label) if version.label else None,
-        advisory=version.advisory,
-        guid=version.guid,
-        version=version.agency_version,
-        created=version.created_at,
-        withdrawn=version.withdrawn,
-        correction=version.correction,
-        ednote=version.ednote,
-        format=version.format,
-        encoding=version.encoding,
-    )
-    return Document.from_sentences(sentences, meta)
