@@ -7,15 +7,24 @@ Targets (issue 11): --help and --version at most 150 ms and 5x bare Python;
 stories, log and diff at most 300 ms.
 
 Part of `python -m bench`; alone, with its own number of runs:
-`python -m bench.startup [RUNS]`.
+`python -m bench.startup [RUNS] [--against DIR] [--instructions]`. `--against` runs a
+second checkout's code (another commit, `git worktree add` or `git archive`) in the same
+interleaved runs, so old and new share whatever load the machine has. `--instructions`
+counts each command's instructions under valgrind's callgrind instead of timing it: the
+count does not move with load, and as a ratio to bare Python it tracks quiet wall time.
 """
 
 from __future__ import annotations
 
+import argparse
 import compileall
+import os
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.harness import (
@@ -53,22 +62,34 @@ def commands(db: str) -> dict[str, tuple[list[str], list[Target]]]:
     }
 
 
-def compiled() -> None:
+def compiled(*roots: Path) -> None:
     """Byte-compile wirediff's own modules, as pip does when it installs the wheel.
 
     A checkout run with PYTHONDONTWRITEBYTECODE (as the shared machine's shells are)
     would otherwise compile every module from source on every start, which no
     installed wirediff does.
     """
-    for package in ("versions", "tui"):
-        compileall.compile_dir(ROOT / package, quiet=2)
+    for root in roots or (ROOT,):
+        for package in ("versions", "tui"):
+            compileall.compile_dir(root / package, quiet=2)
 
 
-def timings(db: str, runs: int) -> dict[str, tuple[float, int]]:
-    """Median seconds and peak RSS of each command (and of bare Python), interleaved."""
-    compiled()
+def _table(db: str, against: Path | None) -> dict[str, list[str]]:
+    """Each command to run; with `against`, each also as that checkout's code runs it."""
     table = {"python -c pass": [sys.executable, "-c", "pass"]}
-    table |= {name: argv for name, (argv, _) in commands(db).items()}
+    for name, (argv, _) in commands(db).items():
+        if against is None:
+            table[name] = argv
+            continue
+        table[name] = ["env", f"PYTHONPATH={ROOT}", *argv]
+        table[f"{name} [{against.name}]"] = ["env", f"PYTHONPATH={against}", *argv]
+    return table
+
+
+def timings(db: str, runs: int, against: Path | None = None) -> dict[str, tuple[float, int]]:
+    """Median seconds and peak RSS of each command (and of bare Python), interleaved."""
+    compiled(*(ROOT, *([against] if against else [])))
+    table = _table(db, against)
     seconds: dict[str, list[float]] = {name: [] for name in table}
     rss: dict[str, int] = dict.fromkeys(table, 0)
     for _ in range(runs):
@@ -77,6 +98,29 @@ def timings(db: str, runs: int) -> dict[str, tuple[float, int]]:
             seconds[name].append(process.seconds)
             rss[name] = max(rss[name], process.peak_rss)
     return {name: (statistics.median(seconds[name]), rss[name]) for name in table}
+
+
+def instructions(db: str, against: Path | None = None) -> dict[str, int]:
+    """Instructions each command executes, counted by callgrind (one run each)."""
+    compiled(*(ROOT, *([against] if against else [])))
+    return {name: _callgrind(argv) for name, argv in _table(db, against).items()}
+
+
+def _callgrind(argv: Sequence[str]) -> int:
+    environment = dict(os.environ)
+    if argv[0] == "env":  # `env NAME=VALUE command…`: valgrind must run the command itself
+        name, value = argv[1].split("=", 1)
+        environment[name] = value
+        argv = argv[2:]
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=environment | {"NO_COLOR": "1"},
+        check=True,
+    )
+    return int(re.findall(r"Collected : (\d+)", result.stderr)[-1])
 
 
 def demo_archive(folder: Path) -> str:
@@ -105,14 +149,28 @@ def measure(run: Run) -> None:
         )
 
 
-def main(runs: int) -> None:
+def main(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.startup")
+    parser.add_argument("runs", type=int, nargs="?", default=15)
+    parser.add_argument("--against", type=Path, help="another checkout, run alongside")
+    parser.add_argument("--instructions", action="store_true", help="count, do not time")
+    chosen = parser.parse_args(argv)
+    against = chosen.against.resolve() if chosen.against else None
     with tempfile.TemporaryDirectory() as folder:
-        results = timings(demo_archive(Path(folder)), runs)
+        db = demo_archive(Path(folder))
+        if chosen.instructions:
+            counts = instructions(db, against)
+            base_count = counts["python -c pass"]
+            print(f"{'command':<44} {'instructions':>14} {'x python':>9}")
+            for name, count in counts.items():
+                print(f"{name:<44} {count:14,d} {count / base_count:8.1f}x")
+            return
+        results = timings(db, chosen.runs, against)
     base = results["python -c pass"][0]
-    print(f"{'command':<34} {'median':>9} {'x python':>9}   ({runs} runs each)")
+    print(f"{'command':<44} {'median':>9} {'x python':>9}   ({chosen.runs} runs each)")
     for name, (median, _) in results.items():
-        print(f"{name:<34} {median * 1000:7.0f} ms {median / base:8.1f}x")
+        print(f"{name:<44} {median * 1000:7.0f} ms {median / base:8.1f}x")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
+    main(sys.argv[1:])
