@@ -23,7 +23,7 @@ import secrets
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from bench.harness import (
 from versions import story_match
 from versions.service import Archive
 from versions.store import db
+from versions.store.reader import Reader
 from versions.store.schema import story_table, version_table
 
 CACHE = Path("/tmp/wirediff-bench")
@@ -438,8 +439,18 @@ class Statements:
 
 def explain(engine: Engine, call: Callable[[], None], pick: Callable[[str], bool]) -> str:
     statements = Statements(engine)
-    call()
-    event.remove(engine, "before_cursor_execute", statements._record)
+    reads = Reader._rows  # reads go to the driver without SQLAlchemy: record them here
+
+    def recorded(reader: Reader, query: str, parameters: Sequence[Any] = ()) -> list[Any]:
+        statements.seen.append((reader._dialect.sql(query), tuple(parameters)))
+        return reads(reader, query, parameters)
+
+    Reader._rows = recorded  # type: ignore[method-assign]
+    try:
+        call()
+    finally:
+        Reader._rows = reads  # type: ignore[method-assign]
+        event.remove(engine, "before_cursor_execute", statements._record)
     statement, parameters = next((s, p) for s, p in statements.seen if pick(s))
     prefix = (
         "EXPLAIN QUERY PLAN "
@@ -456,11 +467,11 @@ def explain(engine: Engine, call: Callable[[], None], pick: Callable[[str], bool
 
 
 def _engine(archive: Archive) -> Engine:
-    return archive._store._engine
+    return archive._store.engine()
 
 
 PLANS: list[tuple[str, str, Callable[[str], bool]]] = [
-    ("stories(limit=100), first page", "first_page", lambda s: "version.counts" in s),
+    ("stories(limit=100), first page", "first_page", lambda s: "v.counts" in s),
     ("threading lookup: bands", "thread_lookup", lambda s: "FROM band" in s),
     (
         "threading lookup: same headline",
@@ -468,7 +479,7 @@ PLANS: list[tuple[str, str, Callable[[str], bool]]] = [
         lambda s: "WHERE version.headline_key" in s,
     ),
     ("threading lookup: candidates", "thread_lookup", lambda s: "minhash" in s),
-    ("stories(match=title word)", "match_rare", lambda s: "version.counts" in s),
+    ("stories(match=title word)", "match_rare", lambda s: "v.counts" in s),
     ("versions(key)", "versions", lambda s: "FROM version" in s),
     ("search(a title word)", "search", lambda s: "version" in s),
 ]

@@ -64,9 +64,18 @@ class Store:
     @contextmanager
     def ingesting(self) -> Iterator[IngestWriter]:
         """One ingest transaction and the locks it takes, all released at its end."""
+        from versions.store.writer import ingest_transaction
+
+        engine = self.engine()
+        assert self._backend is not None and self._lineage is not None
+        with ingest_transaction(engine, self._backend, self._lineage) as writer:
+            yield writer
+
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine, which ingest writes through: made on first use, and from
+        then on the source of the reads' connections too."""
         from versions.store.backend import backend_for
         from versions.store.lineage import LineageMemory
-        from versions.store.writer import ingest_transaction
 
         if self._engine is None:
             engine = db.make_engine(self._url)
@@ -77,9 +86,7 @@ class Store:
                 idle, self._idle = self._idle, []
             for connection in idle:
                 connection.close()
-        assert self._backend is not None and self._lineage is not None
-        with ingest_transaction(self._engine, self._backend, self._lineage) as writer:
-            yield writer
+        return self._engine
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[Connection]:
