@@ -68,7 +68,10 @@ class Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(141) from None
         except Exception as exc:
-            # Errors of the archive itself (disk, permissions, connection) met mid-command.
+            # Errors of the archive itself (disk, permissions, connection) met mid-command;
+            # with no database driver loaded (`--help`), there was no archive to fail.
+            if not any(name in sys.modules for name in ("sqlite3", "psycopg", "sqlalchemy")):
+                raise
             from versions.store import db
             from versions.store.dialect import driver_error
 
