@@ -6,21 +6,20 @@ for the ingest locks, the search structures and the index-friendly key prefix.
 
 from __future__ import annotations
 
-import itertools
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, text
+from sqlalchemy import Connection, Table
 
 from versions.store.dialect import like_escape
+from versions.store.driver import Driver
 from versions.store.schema import story_table
 
 # pg_advisory_xact_lock keys: one for deciding new stories ("wirediff" in ASCII), and a
 # space of one lock per story id ("wire"); PostgreSQL keeps one- and two-key locks apart
 THREADING_LOCK = 0x7769726564696666
 STORY_LOCKS = 0x77697265
-ROWS_PER_CALL = 5000
 
 
 class Backend:
@@ -31,20 +30,14 @@ class Backend:
     # one writer at a time from BEGIN on (SQLite); else ingest takes locks as it goes
     one_writer = False
 
-    def insert_rows(
-        self,
-        connection: Connection,
-        table: str,
-        columns: Sequence[str],
-        rows: Iterable[tuple[Any, ...]],
-    ) -> None:
-        """Rows of plain values at the driver, past SQLAlchemy's per-row work, a few
-        thousand to a call so a 5 MB take's sentences are never all in memory as rows."""
-        marks = ", ".join([self.placeholder] * len(columns))
-        statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-        rows = iter(rows)
-        while chunk := list(itertools.islice(rows, ROWS_PER_CALL)):
-            connection.exec_driver_sql(statement, chunk)
+    def sql(self, statement: str) -> str:
+        """Ingest's SQL, written with `?` for each value, in the driver's parameter style."""
+        return statement.replace("?", self.placeholder)
+
+    def in_values(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """ "`column` is one of `values`", and its parameters: one array here, so the
+        statement's text is the same for any number of values (prepared once)."""
+        return f"{column} = ANY(?)", [list(values)]
 
     def insert_new(
         self, connection: Connection, table: Table, values: dict[str, Any], keys: Sequence[str]
@@ -72,7 +65,7 @@ class Backend:
 
         return insert(table)
 
-    def lock_threading(self, connection: Connection, *, wait: bool) -> bool:
+    def lock_threading(self, driver: Driver, *, wait: bool) -> bool:
         """Make this transaction the one deciding new stories and stories' guids until it
         ends (False: another holds it, and `wait` was not asked).
 
@@ -81,21 +74,23 @@ class Backend:
         commit or rollback, since PostgreSQL has no BEGIN IMMEDIATE.
         """
         function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
-        taken = connection.scalar(text(f"SELECT {function}(:key)"), {"key": THREADING_LOCK})
+        (taken,) = driver.first(f"SELECT {function}(%s)", (THREADING_LOCK,))
         return wait or bool(taken)
 
-    def lock_story(self, connection: Connection, story_id: int, *, wait: bool) -> bool:
+    def lock_story(self, driver: Driver, story_id: int, *, wait: bool) -> bool:
         """Make this transaction the one writing to `story_id` until it ends (False: another
         holds it, and `wait` was not asked): versions of other stories go in meanwhile."""
         function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
-        taken = connection.scalar(
-            text(f"SELECT {function}(:space, :story)"), {"space": STORY_LOCKS, "story": story_id}
-        )
+        (taken,) = driver.first(f"SELECT {function}(%s, %s)", (STORY_LOCKS, story_id))
         return wait or bool(taken)
 
-    def version_added(self, connection: Connection, version_id: int, version_text: str) -> None:
-        """Tell listeners (`ChangeWatch`); the GIN index on the text needs nothing."""
-        connection.execute(text("SELECT pg_notify('wirediff', :id)"), {"id": str(version_id)})
+    def index_text(self, driver: Driver, version_id: int, version_text: str) -> None:
+        """Index a new version's text for search: the GIN index on the text needs nothing."""
+
+    def announce(self, driver: Driver, version_id: int) -> None:
+        """Tell listeners (`ChangeWatch`) that this transaction adds versions: once is enough,
+        they count notifications, and it is delivered at commit."""
+        driver.execute("SELECT pg_notify('wirediff', %s)", (str(version_id),))
 
     def key_starts(self, prefix: str) -> Any:
         """An index-backed "key starts with `prefix`": LIKE is exact here and uses the
@@ -116,13 +111,21 @@ class SqliteBackend(Backend):
 
         return insert(table)
 
-    def version_added(self, connection: Connection, version_id: int, version_text: str) -> None:
-        """Index the text for search (the FTS5 table has external content, no triggers);
-        `PRAGMA data_version` tells listeners by itself."""
-        connection.execute(
-            text("INSERT INTO version_fts(rowid, text) VALUES (:id, :text)"),
-            {"id": version_id, "text": version_text},
+    def sql(self, statement: str) -> str:
+        return statement
+
+    def in_values(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """SQLite has no arrays: a mark per value (its statement cache keeps each count's)."""
+        return f"{column} IN ({', '.join(['?'] * len(values))})", list(values)
+
+    def index_text(self, driver: Driver, version_id: int, version_text: str) -> None:
+        """The FTS5 table has external content and no triggers: ingest indexes each text."""
+        driver.execute(
+            "INSERT INTO version_fts(rowid, text) VALUES (?, ?)", (version_id, version_text)
         )
+
+    def announce(self, driver: Driver, version_id: int) -> None:
+        """`PRAGMA data_version` tells listeners by itself."""
 
     def key_starts(self, prefix: str) -> Any:
         """SQLite's LIKE ignores case and so cannot use the key index; a range can."""

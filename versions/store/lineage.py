@@ -7,10 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, select
 
 from versions.lineage import Lineage, Removed, TakeLineage
-from versions.store.backend import Backend
+from versions.store.backend import Backend, backend_for
+from versions.store.driver import Driver
 from versions.store.schema import lineage_table, removal_table, sentence_table, version_table
 from versions.store.stored_lineage import lineage_of
 
@@ -28,40 +29,6 @@ _COLUMNS = (
 )
 
 
-def row_values(version_id: int, take: TakeLineage) -> list[dict[str, Any]]:
-    rows = []
-    for position, lineage in enumerate(take.sentences):
-        restored = lineage.restored
-        rows.append(
-            {
-                "version_id": version_id,
-                "position": position,
-                "origin": str(lineage.origin),
-                "parents": _numbers(lineage.parents),
-                "began": lineage.began,
-                "edits": _numbers(lineage.edits),
-                "moves": _numbers(lineage.moves),
-                "restored_in": restored.restored_in if restored else None,
-                "restored_removed_in": restored.removed_in if restored else None,
-                "restored_take": restored.take if restored else None,
-                "restored_index": restored.index if restored else None,
-            }
-        )
-    return rows
-
-
-def _removals(story_id: int, previous_id: int, take: TakeLineage) -> list[dict[str, Any]]:
-    return [
-        {
-            "version_id": previous_id,
-            "position": position,
-            "story_id": story_id,
-            "removed_in": take.number,
-        }
-        for position in take.removed
-    ]
-
-
 _LINEAGE_COLUMNS = (
     "version_id",
     "position",
@@ -75,25 +42,28 @@ _LINEAGE_COLUMNS = (
     "restored_take",
     "restored_index",
 )
-_REMOVAL_COLUMNS = ("version_id", "position", "story_id", "removed_in")
+_INSERT_LINEAGE = (
+    f"INSERT INTO lineage ({', '.join(_LINEAGE_COLUMNS)})"
+    f" VALUES ({', '.join(['?'] * len(_LINEAGE_COLUMNS))})"
+)
+_INSERT_REMOVAL = (
+    "INSERT INTO removal (version_id, position, story_id, removed_in) VALUES (?, ?, ?, ?)"
+)
 
 
 def add_take(
-    connection: Connection,
+    driver: Driver,
     backend: Backend,
     story_id: int,
     version_id: int,
     take: TakeLineage,
     previous_id: int | None,
 ) -> None:
-    """Store a new last take's lineage and what it removed from the take before (at the
-    driver: one call each, no per-row statement work)."""
-    backend.insert_rows(connection, "lineage", _LINEAGE_COLUMNS, _row_tuples(version_id, take))
+    """Store a new last take's lineage and what it removed from the take before."""
+    driver.executemany(backend.sql(_INSERT_LINEAGE), _row_tuples(version_id, take))
     if previous_id is not None and take.removed:
-        backend.insert_rows(
-            connection,
-            "removal",
-            _REMOVAL_COLUMNS,
+        driver.executemany(
+            backend.sql(_INSERT_REMOVAL),
             [(previous_id, position, story_id, take.number) for position in take.removed],
         )
 
@@ -120,19 +90,14 @@ def _row_tuples(version_id: int, take: TakeLineage) -> Iterable[tuple[Any, ...]]
 def replace_story(
     connection: Connection, story_id: int, version_ids: Sequence[int], takes: Sequence[TakeLineage]
 ) -> None:
-    """Rewrite the lineage of a story's versions (`version_ids[k]` is take `takes[k]`)."""
-    connection.execute(delete(lineage_table).where(lineage_table.c.version_id.in_(version_ids)))
-    connection.execute(delete(removal_table).where(removal_table.c.story_id == story_id))
-    rows: list[dict[str, Any]] = []
-    removals: list[dict[str, Any]] = []
+    """Rewrite the lineage of a story's versions (`version_ids[k]` is take `takes[k]`);
+    ingest after a renumbering, and the migration that added lineage."""
+    driver, backend = Driver(connection), backend_for(connection.dialect.name)
+    of_versions, values = backend.in_values("version_id", list(version_ids))
+    driver.execute(backend.sql(f"DELETE FROM lineage WHERE {of_versions}"), values)
+    driver.execute(backend.sql("DELETE FROM removal WHERE story_id = ?"), (story_id,))
     for k, (version_id, take) in enumerate(zip(version_ids, takes, strict=True)):
-        rows += row_values(version_id, take)
-        if k:
-            removals += _removals(story_id, version_ids[k - 1], take)
-    if rows:
-        connection.execute(lineage_table.insert(), rows)
-    if removals:
-        connection.execute(removal_table.insert(), removals)
+        add_take(driver, backend, story_id, version_id, take, version_ids[k - 1] if k else None)
 
 
 def removed_before(connection: Connection, story_id: int, number: int) -> list[Removed]:

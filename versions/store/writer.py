@@ -1,19 +1,21 @@
-"""The reads and writes of ingest, in SQLAlchemy Core, inside one locked transaction.
+"""The reads and writes of ingest, at the database driver, inside one locked transaction.
 
 The service decides where an item goes (`versions.placement`); an `IngestWriter`
-reads what the rules need and writes what they decided: rows go in by bulk inserts,
-never one statement per sentence.
+reads what the rules need and writes what they decided. Its statements are SQL text
+built once per engine and run at the DB-API driver (`versions.store.driver`): rows go
+in by executemany, never one statement per sentence, and what the transaction has
+read or written already is not read again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Dialect, Engine, select
 
 from versions import story_match
 from versions.labels import label_text
@@ -24,8 +26,15 @@ from versions.placement import Candidate, StoredVersion
 from versions.records import StoryState
 from versions.store import lineage as stored_lineage
 from versions.store.backend import Backend
+from versions.store.driver import (
+    Driver,
+    Processor,
+    bind_processors,
+    convert,
+    result_processors,
+)
 from versions.store.lineage import LastTake, LineageMemory
-from versions.store.schema import band_table, sentence_table, story_table, version_table
+from versions.store.schema import story_table, version_table
 
 CANDIDATE_LIMIT = 500
 
@@ -52,25 +61,55 @@ class NewVersion:
 
 
 _STORY_COLUMNS = (
-    story_table.c.id,
-    story_table.c.key,
-    story_table.c.guid,
-    story_table.c.title,
-    story_table.c.first_seen,
-    story_table.c.last_update,
-    story_table.c.status,
-    story_table.c.version_count,
+    "id",
+    "key",
+    "guid",
+    "title",
+    "first_seen",
+    "last_update",
+    "status",
+    "version_count",
 )
 _STORED_COLUMNS = (
-    version_table.c.id,
-    version_table.c.number,
-    version_table.c.label,
-    version_table.c.guid,
-    version_table.c.agency_version,
-    version_table.c.format,
-    version_table.c.created_at,
-    version_table.c.summary,
+    "id",
+    "number",
+    "label",
+    "guid",
+    "agency_version",
+    "format",
+    "created_at",
+    "summary",
+    "content_hash",  # for `same_content`, answered from what `stored_versions` read
 )
+_VERSION_COLUMNS = (
+    "story_id",
+    "number",
+    "label",
+    "guid",
+    "agency_version",
+    "withdrawn",
+    "correction",
+    "received_at",
+    "created_at",
+    "source",
+    "format",
+    "raw",
+    "item_index",
+    "encoding",
+    "text",
+    "content_hash",
+    "headline",
+    "headline_key",
+    "summary",
+    "byline",
+    "dateline",
+    "advisory",
+    "ednote",
+    "minhash",
+    "counts",
+)
+_SENTENCE_COLUMNS = ("version_id", "position", "paragraph", "section", "kind", "text", "hash")
+_BAND_COLUMNS = ("key", "version_id", "story_id")
 
 
 class WouldWait(Exception):
@@ -97,50 +136,94 @@ def ingest_transaction(
         memory.keep(writer.last_takes)
 
 
-# Built once: building a statement costs more than running it on a small archive.
-_STORY_BY_KEY = select(*_STORY_COLUMNS).where(story_table.c.key == bindparam("value"))
-_STORY_BY_GUID = select(*_STORY_COLUMNS).where(story_table.c.guid == bindparam("value"))
-_STORY_BY_ID = select(*_STORY_COLUMNS).where(story_table.c.id == bindparam("value"))
-_BANDS_SHARED = select(band_table.c.version_id).where(
-    band_table.c.key.in_(bindparam("keys", expanding=True))
-)
-_SAME_HEADLINE = (
-    select(version_table.c.id)
-    .where(version_table.c.headline_key == bindparam("key"))
-    .order_by(version_table.c.id.desc())
-    .limit(CANDIDATE_LIMIT)
-)
-_CANDIDATES = (
-    select(
-        version_table.c.story_id,
-        version_table.c.minhash,
-        version_table.c.headline_key,
-        story_table.c.guid,
-    )
-    .join(story_table, story_table.c.id == version_table.c.story_id)
-    .where(version_table.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(version_table.c.id.desc())  # ties go to the newest, as they always have
-)
-_STORED = (
-    select(*_STORED_COLUMNS)
-    .where(version_table.c.story_id == bindparam("story_id"))
-    .order_by(version_table.c.number)
-)
-_SAME_CONTENT = select(*_STORED_COLUMNS).where(
-    version_table.c.story_id == bindparam("story_id"),
-    version_table.c.content_hash == bindparam("content_hash"),
-    version_table.c.label == bindparam("label"),
-)
-_SAME_CONTENT_UNLABELLED = select(*_STORED_COLUMNS).where(
-    version_table.c.story_id == bindparam("story_id"),
-    version_table.c.content_hash == bindparam("content_hash"),
-    version_table.c.label.is_(None),
-)
-_INSERT_VERSION = insert(version_table)
-_UPDATE_STORY = update(story_table).where(story_table.c.id == bindparam("row_id"))
-_UPDATE_VERSION = update(version_table).where(version_table.c.id == bindparam("row_id"))
-_SENTENCE_COLUMNS = ("version_id", "position", "paragraph", "section", "kind", "text", "hash")
-_BAND_COLUMNS = ("key", "version_id", "story_id")
+def _as_read(value: Any) -> Any:
+    """A value as reading it back gives it: datetimes come back in UTC."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return value
+
+
+def _marks(count: int) -> str:
+    return ", ".join(["?"] * count)
+
+
+class _Statements:
+    """Ingest's SQL text for one engine, and how its values convert: built once."""
+
+    @staticmethod
+    def of(backend: Backend, dialect: Dialect) -> _Statements:
+        key = (backend.name, dialect.driver)
+        if key not in _BUILT:
+            _BUILT[key] = _Statements(backend, dialect)
+        return _BUILT[key]
+
+    def __init__(self, backend: Backend, dialect: Dialect) -> None:
+        self._backend = backend
+        self._dialect = dialect
+        sql = backend.sql
+        stories = ", ".join(_STORY_COLUMNS)
+        self.story_by = {
+            name: sql(f"SELECT {stories} FROM story WHERE {name} = ?")
+            for name in ("key", "guid", "id")
+        }
+        self.story_out = result_processors(dialect, [story_table.c[n] for n in _STORY_COLUMNS])
+        self.stored = sql(
+            f"SELECT {', '.join(_STORED_COLUMNS)} FROM version WHERE story_id = ? ORDER BY number"
+        )
+        self.stored_out = result_processors(dialect, [version_table.c[n] for n in _STORED_COLUMNS])
+        self.insert_version = sql(
+            f"INSERT INTO version ({', '.join(_VERSION_COLUMNS)})"
+            f" VALUES ({_marks(len(_VERSION_COLUMNS))}) RETURNING id"
+        )
+        self.version_in = bind_processors(dialect, [version_table.c[n] for n in _VERSION_COLUMNS])
+        self.insert_sentences = sql(
+            f"INSERT INTO sentence ({', '.join(_SENTENCE_COLUMNS)})"
+            f" VALUES ({_marks(len(_SENTENCE_COLUMNS))})"
+        )
+        self.insert_bands = sql(
+            f"INSERT INTO band ({', '.join(_BAND_COLUMNS)}) VALUES ({_marks(len(_BAND_COLUMNS))})"
+        )
+        self.make_room = (
+            sql("UPDATE version SET number = -number - 1 WHERE story_id = ? AND number >= ?"),
+            sql("UPDATE version SET number = -number WHERE story_id = ? AND number < 0"),
+        )
+        self.document = sql(
+            "SELECT text, section, paragraph, position, kind FROM sentence"
+            " WHERE version_id = ? ORDER BY position"
+        )
+        self._updates: dict[tuple[str, tuple[str, ...]], tuple[str, list[Processor | None]]] = {}
+
+    def candidates(self, band_keys: Sequence[int], headline_key: str) -> tuple[str, list[Any]]:
+        """Stored versions sharing a band or the headline key, newest first, with their
+        story: one statement. Each kind is its own index lookup (as `id IN (bands) OR
+        headline_key = …` under `ORDER BY id DESC LIMIT`, PostgreSQL walks the whole
+        version table backwards)."""
+        shares_band, keys = self._backend.in_values("key", list(band_keys))
+        stories = ", ".join(f"s.{name}" for name in _STORY_COLUMNS)
+        text = self._backend.sql(
+            f"SELECT v.minhash, v.headline_key, {stories} FROM ("
+            f"SELECT version_id AS id FROM band WHERE {shares_band} UNION"
+            " SELECT id FROM (SELECT id FROM version WHERE headline_key = ?"
+            f" ORDER BY id DESC LIMIT {CANDIDATE_LIMIT}) AS same_headline"
+            ") AS shared JOIN version v ON v.id = shared.id JOIN story s ON s.id = v.story_id"
+            f" ORDER BY v.id DESC LIMIT {CANDIDATE_LIMIT}"
+        )
+        return text, [*keys, headline_key or None]
+
+    def update(self, table: str, names: tuple[str, ...]) -> tuple[str, list[Processor | None]]:
+        """`UPDATE table SET names… WHERE id = ?` and the values' conversions, by names."""
+        key = (table, names)
+        if key not in self._updates:
+            columns = (story_table if table == "story" else version_table).c
+            assignments = ", ".join(f"{name} = ?" for name in names)
+            self._updates[key] = (
+                self._backend.sql(f"UPDATE {table} SET {assignments} WHERE id = ?"),
+                bind_processors(self._dialect, [columns[name] for name in names]),
+            )
+        return self._updates[key]
+
+
+_BUILT: dict[tuple[str, str], _Statements] = {}
 
 
 class IngestWriter:
@@ -150,17 +233,27 @@ class IngestWriter:
     are locked first (`lock_story`), and new stories are decided by one writer at a time
     (`lock_threading`). A transaction waits for a lock only while it holds no story's
     lock, so two writers never wait for each other (`WouldWait`).
+
+    What the transaction has read of a story or of its versions is kept until it may be
+    stale: a story row read before its lock is read again when the lock is taken.
     """
 
     def __init__(self, connection: Connection, backend: Backend, memory: LineageMemory) -> None:
         self._connection = connection
+        self._driver = Driver(connection)
         self._backend = backend
+        self._sql = _Statements.of(backend, connection.dialect)
         self._memory = memory
         # this transaction's stories' last takes (None: read them back), for `memory`
         self.last_takes: dict[int, LastTake | None] = {}
         self._texts: dict[int, tuple[str, ...]] = {}  # sentences of versions inserted here
         self._stories: set[int] = set()
         self._threading = False
+        self._known: dict[int, StoryState] = {}  # story rows as this transaction sees them
+        # each story's versions as `stored_versions` last read them, with their text's
+        # hash; dropped when the transaction changes them
+        self._versions: dict[int, list[tuple[StoredVersion, str]]] = {}
+        self._announced = False
 
     def lock_threading(self) -> bool:
         """Hold the decision of new stories and stories' guids until the transaction ends.
@@ -169,7 +262,7 @@ class IngestWriter:
         """
         if self._backend.one_writer or self._threading:
             return False
-        if not self._backend.lock_threading(self._connection, wait=not self._stories):
+        if not self._backend.lock_threading(self._driver, wait=not self._stories):
             raise WouldWait
         self._threading = True
         return True
@@ -181,67 +274,79 @@ class IngestWriter:
         """
         if self._backend.one_writer or story_id in self._stories:
             return False
-        if not self._backend.lock_story(self._connection, story_id, wait=not self._stories):
+        if not self._backend.lock_story(self._driver, story_id, wait=not self._stories):
             raise WouldWait
         self._stories.add(story_id)
+        self._known.pop(story_id, None)  # read before the lock: read it again
         return True
 
     def story_by_key(self, key: str) -> StoryState | None:
-        return self._story(_STORY_BY_KEY, key)
+        return self._story("key", key)
 
     def story_by_guid(self, guid: str) -> StoryState | None:
-        return self._story(_STORY_BY_GUID, guid)
+        return self._story("guid", guid)
 
     def story_by_id(self, story_id: int) -> StoryState:
-        story = self._story(_STORY_BY_ID, story_id)
+        story = self._known.get(story_id) or self._story("id", story_id)
         assert story is not None
         return story
 
-    def _story(self, query: Any, value: Any) -> StoryState | None:
-        row = self._connection.execute(query, {"value": value}).first()
-        return StoryState(*row) if row else None
+    def _story(self, column: str, value: Any) -> StoryState | None:
+        row = self._driver.first(self._sql.story_by[column], (value,))
+        return self._keep_story(row) if row else None
+
+    def _keep_story(self, row: Sequence[Any]) -> StoryState:
+        story = StoryState(*convert(self._sql.story_out, row))
+        self._known[story.id] = story
+        return story
 
     def thread_candidates(self, band_keys: Sequence[int], headline_key: str) -> list[Candidate]:
-        """Stored versions sharing a band or the headline key, newest first.
-
-        Two index lookups, one query each: as `id IN (bands) OR headline_key = …` under
-        `ORDER BY id DESC LIMIT`, PostgreSQL walks the whole version table backwards.
-        """
-        ids: set[int] = set()
-        if band_keys:
-            ids.update(self._connection.scalars(_BANDS_SHARED, {"keys": list(band_keys)}))
-        if headline_key:
-            ids.update(self._connection.scalars(_SAME_HEADLINE, {"key": headline_key}))
-        if not ids:
+        """Stored versions sharing a band or the headline key, newest first."""
+        if not band_keys and not headline_key:
             return []
-        newest = sorted(ids, reverse=True)[:CANDIDATE_LIMIT]
-        return [
-            Candidate(story_id, story_match.unpack(minhash), key, guid)
-            for story_id, minhash, key, guid in self._connection.execute(
-                _CANDIDATES, {"ids": newest}
-            )
-        ]
+        candidates = []
+        seen: set[int] = set()
+        for minhash, key, *story in self._driver.rows(
+            *self._sql.candidates(band_keys, headline_key)
+        ):
+            story_id = story[0]
+            if story_id not in seen:
+                seen.add(story_id)
+                self._keep_story(story)
+            candidates.append(Candidate(story_id, story_match.unpack(minhash), key, story[2]))
+        return candidates
 
     def stored_versions(self, story_id: int) -> list[StoredVersion]:
-        rows = self._connection.execute(_STORED, {"story_id": story_id})
-        return [StoredVersion(*row) for row in rows]
+        versions = [
+            (StoredVersion(*values[:-1]), values[-1])
+            for values in (
+                convert(self._sql.stored_out, row)
+                for row in self._driver.rows(self._sql.stored, (story_id,))
+            )
+        ]
+        self._versions[story_id] = versions
+        return [version for version, _ in versions]
 
     def version_texts(self, version_ids: Sequence[int]) -> dict[int, str]:
         if not version_ids:
             return {}
-        query = select(version_table.c.id, version_table.c.text).where(
-            version_table.c.id.in_(version_ids)
+        condition, values = self._backend.in_values("id", list(version_ids))
+        rows = self._driver.rows(
+            self._backend.sql(f"SELECT id, text FROM version WHERE {condition}"), values
         )
-        return {version_id: text for version_id, text in self._connection.execute(query)}
+        return {version_id: text for version_id, text in rows}
 
     def same_content(
         self, story_id: int, content_hash: str, label: str | None
     ) -> list[StoredVersion]:
         """The stored versions with this text and this label, in order (a revert makes two)."""
-        query = _SAME_CONTENT_UNLABELLED if label is None else _SAME_CONTENT
-        values = {"story_id": story_id, "content_hash": content_hash, "label": label}
-        rows = self._connection.execute(query, values)
-        return sorted((StoredVersion(*row) for row in rows), key=lambda version: version.number)
+        if story_id not in self._versions:
+            self.stored_versions(story_id)
+        return [
+            version
+            for version, stored_hash in self._versions[story_id]
+            if stored_hash == content_hash and version.label == label
+        ]
 
     def new_story(
         self, key: str, guid: str | None, first_seen: datetime, last_update: datetime
@@ -268,70 +373,77 @@ class IngestWriter:
             "status": "active",
             "version_count": 0,
         }
-        result = self._connection.execute(insert(story_table), values)
+        result = self._connection.execute(story_table.insert(), values)
         (story_id,) = result.inserted_primary_key or (None,)
         assert story_id is not None
+        self._known[story_id] = StoryState(
+            story_id, unique, guid, "", _as_read(first_seen), _as_read(last_update), "active", 0
+        )
+        self._versions[story_id] = []
         return StoryState(story_id, unique, guid, "", first_seen, last_update, "active", 0)
 
     def update_story(self, story_id: int, **values: Any) -> None:
-        # the SET clause comes from the values' names: compiled once per set of names
-        self._connection.execute(_UPDATE_STORY, {"row_id": story_id, **values})
+        if not values:
+            return
+        self._update("story", story_id, values)
+        if story_id in self._known:
+            read_back = {name: _as_read(value) for name, value in values.items()}
+            self._known[story_id] = replace(self._known[story_id], **read_back)
 
     def update_version(self, version_id: int, **values: Any) -> None:
-        self._connection.execute(_UPDATE_VERSION, {"row_id": version_id, **values})
+        if not values:
+            return
+        self._update("version", version_id, values)
+        self._versions.clear()  # rare: a learned identity, a later take's counts
+
+    def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        statement, processors = self._sql.update(table, tuple(values))
+        self._driver.execute(statement, (*convert(processors, tuple(values.values())), row_id))
 
     def make_room(self, story_id: int, number: int) -> None:
         """Renumber versions `number`.. one up, in two steps so the unique index holds."""
         self.last_takes[story_id] = None
-        later = (version_table.c.story_id == story_id) & (version_table.c.number >= number)
-        self._connection.execute(
-            update(version_table).where(later).values(number=-version_table.c.number - 1)
-        )
-        flipped = (version_table.c.story_id == story_id) & (version_table.c.number < 0)
-        self._connection.execute(
-            update(version_table).where(flipped).values(number=-version_table.c.number)
-        )
+        self._versions.pop(story_id, None)
+        move_up, settle = self._sql.make_room
+        self._driver.execute(move_up, (story_id, number))
+        self._driver.execute(settle, (story_id,))
 
     def insert_version(self, new: NewVersion) -> int:
         """The version, its sentences and its bands; returns the version's id."""
         document, meta = new.document, new.document.meta
-        result = self._connection.execute(
-            _INSERT_VERSION,
-            {
-                "story_id": new.story_id,
-                "number": new.number,
-                "label": label_text(meta.label),
-                "guid": meta.guid,
-                "agency_version": meta.version,
-                "withdrawn": meta.withdrawn,
-                "correction": meta.correction,
-                "received_at": new.received_at,
-                "created_at": new.created_at,
-                "source": new.source,
-                "format": meta.format,
-                "raw": new.raw,
-                "item_index": new.item_index,
-                "encoding": meta.encoding,
-                "text": document.text,
-                "content_hash": new.content_hash,
-                "headline": new.headline,
-                "headline_key": new.headline_key,
-                "summary": new.summary,
-                "byline": document.byline,
-                "dateline": document.dateline,
-                "advisory": meta.advisory,
-                "ednote": meta.ednote,
-                "minhash": story_match.pack(new.signature),
-                "counts": new.counts,
-            },
+        values = (
+            new.story_id,
+            new.number,
+            label_text(meta.label),
+            meta.guid,
+            meta.version,
+            meta.withdrawn,
+            meta.correction,
+            new.received_at,
+            new.created_at,
+            new.source,
+            meta.format,
+            new.raw,
+            new.item_index,
+            meta.encoding,
+            document.text,
+            new.content_hash,
+            new.headline,
+            new.headline_key,
+            new.summary,
+            document.byline,
+            document.dateline,
+            meta.advisory,
+            meta.ednote,
+            story_match.pack(new.signature),
+            new.counts,
         )
-        (version_id,) = result.inserted_primary_key or (None,)
-        assert version_id is not None
-        # at the driver: no per-row statement work, every value a plain int or str
-        self._backend.insert_rows(
-            self._connection,
-            "sentence",
-            _SENTENCE_COLUMNS,
+        (version_id,) = self._driver.first(
+            self._sql.insert_version, convert(self._sql.version_in, values)
+        )
+        self._versions.pop(new.story_id, None)
+        self._driver.executemany(
+            self._sql.insert_sentences,
             (
                 (
                     version_id,
@@ -345,13 +457,14 @@ class IngestWriter:
                 for s in document.sentences
             ),
         )
-        self._backend.insert_rows(
-            self._connection,
-            "band",
-            _BAND_COLUMNS,
+        self._driver.executemany(
+            self._sql.insert_bands,
             [(key, version_id, new.story_id) for key in set(new.band_keys)],
         )
-        self._backend.version_added(self._connection, version_id, document.text)
+        self._backend.index_text(self._driver, version_id, document.text)
+        if not self._announced:
+            self._backend.announce(self._driver, version_id)
+            self._announced = True
         if len(document.sentences) <= LineageMemory.MAX_SENTENCES:
             self._texts[version_id] = tuple(s.text for s in document.sentences)
         return int(version_id)
@@ -384,7 +497,7 @@ class IngestWriter:
     ) -> None:
         """Store a new last take's lineage, and keep it for tracing the story's next take."""
         stored_lineage.add_take(
-            self._connection, self._backend, story_id, version_id, take, previous_id
+            self._driver, self._backend, story_id, version_id, take, previous_id
         )
         texts = self._texts.pop(version_id, None)
         last = self._last_take(story_id)
@@ -406,19 +519,10 @@ class IngestWriter:
 
     def document(self, version_id: int) -> Document:
         """The stored sentences of a version, as the document ingest compares (no meta)."""
-        query = (
-            select(
-                sentence_table.c.text,
-                sentence_table.c.section,
-                sentence_table.c.paragraph,
-                sentence_table.c.position,
-                sentence_table.c.kind,
-            )
-            .where(sentence_table.c.version_id == version_id)
-            .order_by(sentence_table.c.position)
-        )
         sentences = [
             Sentence(text, Section(section), paragraph, position, ParagraphKind(kind))
-            for text, section, paragraph, position, kind in self._connection.execute(query)
+            for text, section, paragraph, position, kind in self._driver.rows(
+                self._sql.document, (version_id,)
+            )
         ]
         return Document.from_sentences(sentences, ItemMeta())
