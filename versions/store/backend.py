@@ -39,6 +39,12 @@ class Backend:
         statement's text is the same for any number of values (prepared once)."""
         return f"{column} = ANY(?)", [list(values)]
 
+    def keys_from(self, prefix: str) -> tuple[str, list[Any]]:
+        """ "The story key starts with `prefix`" as SQL text and its parameters, for a new
+        story's key (`key_starts` is the read side's): LIKE is exact here and uses the key's
+        pattern index."""
+        return "key LIKE ? ESCAPE '\\'", [f"{like_escape(prefix)}%"]
+
     def insert_new(
         self, connection: Connection, table: Table, values: dict[str, Any], keys: Sequence[str]
     ) -> bool:
@@ -117,6 +123,12 @@ class SqliteBackend(Backend):
     def in_values(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
         """SQLite has no arrays: a mark per value (its statement cache keeps each count's)."""
         return f"{column} IN ({', '.join(['?'] * len(values))})", list(values)
+
+    def keys_from(self, prefix: str) -> tuple[str, list[Any]]:
+        """SQLite's LIKE ignores case and so cannot use the key index; a range can."""
+        if prefix and ord(prefix[-1]) < sys.maxunicode:
+            return "key >= ? AND key < ?", [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]
+        return "key LIKE ? ESCAPE '\\'", [f"{like_escape(prefix)}%"]
 
     def index_text(self, driver: Driver, version_id: int, version_text: str) -> None:
         """The FTS5 table has external content and no triggers: ingest indexes each text."""

@@ -80,17 +80,29 @@ class Driver:
         )
 
 
-def bind_processors(dialect: Dialect, columns: Iterable[Column[Any]]) -> list[Processor | None]:
-    """How SQLAlchemy converts each column's values for this engine's driver (None: as is)."""
-    return [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+class Converter:
+    """How SQLAlchemy converts some columns' values for this engine's driver (or back):
+    only the columns whose type converts are touched."""
+
+    def __init__(self, processors: Sequence[Processor | None]) -> None:
+        self._steps = [(n, process) for n, process in enumerate(processors) if process]
+
+    def __call__(self, values: Sequence[Any]) -> list[Any]:
+        converted = list(values)
+        for n, process in self._steps:
+            converted[n] = process(converted[n])
+        return converted
 
 
-def result_processors(dialect: Dialect, columns: Iterable[Column[Any]]) -> list[Processor | None]:
-    return [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
+def bind_converter(dialect: Dialect, columns: Iterable[Column[Any]]) -> Converter:
+    """Values to store, as SQLAlchemy would send them."""
+    return Converter(
+        [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    )
 
 
-def convert(processors: Sequence[Processor | None], values: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(
-        value if process is None else process(value)
-        for process, value in zip(processors, values, strict=True)
+def result_converter(dialect: Dialect, columns: Iterable[Column[Any]]) -> Converter:
+    """Values read, as SQLAlchemy would return them."""
+    return Converter(
+        [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
     )

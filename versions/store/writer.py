@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Engine, select
+from sqlalchemy import Connection, Dialect, Engine
 
 from versions import story_match
 from versions.labels import label_text
@@ -26,13 +26,7 @@ from versions.placement import Candidate, StoredVersion
 from versions.records import StoryState
 from versions.store import lineage as stored_lineage
 from versions.store.backend import Backend
-from versions.store.driver import (
-    Driver,
-    Processor,
-    bind_processors,
-    convert,
-    result_processors,
-)
+from versions.store.driver import Converter, Driver, bind_converter, result_converter
 from versions.store.lineage import LastTake, LineageMemory
 from versions.store.schema import story_table, version_table
 
@@ -108,6 +102,7 @@ _VERSION_COLUMNS = (
     "minhash",
     "counts",
 )
+_NEW_STORY_COLUMNS = _STORY_COLUMNS[1:]
 _SENTENCE_COLUMNS = ("version_id", "position", "paragraph", "section", "kind", "text", "hash")
 _BAND_COLUMNS = ("key", "version_id", "story_id")
 
@@ -166,16 +161,21 @@ class _Statements:
             name: sql(f"SELECT {stories} FROM story WHERE {name} = ?")
             for name in ("key", "guid", "id")
         }
-        self.story_out = result_processors(dialect, [story_table.c[n] for n in _STORY_COLUMNS])
+        self.story_out = result_converter(dialect, [story_table.c[n] for n in _STORY_COLUMNS])
         self.stored = sql(
             f"SELECT {', '.join(_STORED_COLUMNS)} FROM version WHERE story_id = ? ORDER BY number"
         )
-        self.stored_out = result_processors(dialect, [version_table.c[n] for n in _STORED_COLUMNS])
+        self.stored_out = result_converter(dialect, [version_table.c[n] for n in _STORED_COLUMNS])
         self.insert_version = sql(
             f"INSERT INTO version ({', '.join(_VERSION_COLUMNS)})"
             f" VALUES ({_marks(len(_VERSION_COLUMNS))}) RETURNING id"
         )
-        self.version_in = bind_processors(dialect, [version_table.c[n] for n in _VERSION_COLUMNS])
+        self.version_in = bind_converter(dialect, [version_table.c[n] for n in _VERSION_COLUMNS])
+        self.insert_story = sql(
+            f"INSERT INTO story ({', '.join(_NEW_STORY_COLUMNS)})"
+            f" VALUES ({_marks(len(_NEW_STORY_COLUMNS))}) RETURNING id"
+        )
+        self.story_in = bind_converter(dialect, [story_table.c[n] for n in _NEW_STORY_COLUMNS])
         self.insert_sentences = sql(
             f"INSERT INTO sentence ({', '.join(_SENTENCE_COLUMNS)})"
             f" VALUES ({_marks(len(_SENTENCE_COLUMNS))})"
@@ -191,7 +191,7 @@ class _Statements:
             "SELECT text, section, paragraph, position, kind FROM sentence"
             " WHERE version_id = ? ORDER BY position"
         )
-        self._updates: dict[tuple[str, tuple[str, ...]], tuple[str, list[Processor | None]]] = {}
+        self._updates: dict[tuple[str, tuple[str, ...]], tuple[str, Converter]] = {}
 
     def candidates(self, band_keys: Sequence[int], headline_key: str) -> tuple[str, list[Any]]:
         """Stored versions sharing a band or the headline key, newest first, with their
@@ -210,7 +210,7 @@ class _Statements:
         )
         return text, [*keys, headline_key or None]
 
-    def update(self, table: str, names: tuple[str, ...]) -> tuple[str, list[Processor | None]]:
+    def update(self, table: str, names: tuple[str, ...]) -> tuple[str, Converter]:
         """`UPDATE table SET names… WHERE id = ?` and the values' conversions, by names."""
         key = (table, names)
         if key not in self._updates:
@@ -218,7 +218,7 @@ class _Statements:
             assignments = ", ".join(f"{name} = ?" for name in names)
             self._updates[key] = (
                 self._backend.sql(f"UPDATE {table} SET {assignments} WHERE id = ?"),
-                bind_processors(self._dialect, [columns[name] for name in names]),
+                bind_converter(self._dialect, [columns[name] for name in names]),
             )
         return self._updates[key]
 
@@ -296,7 +296,7 @@ class IngestWriter:
         return self._keep_story(row) if row else None
 
     def _keep_story(self, row: Sequence[Any]) -> StoryState:
-        story = StoryState(*convert(self._sql.story_out, row))
+        story = StoryState(*self._sql.story_out(row))
         self._known[story.id] = story
         return story
 
@@ -320,7 +320,7 @@ class IngestWriter:
         versions = [
             (StoredVersion(*values[:-1]), values[-1])
             for values in (
-                convert(self._sql.stored_out, row)
+                self._sql.stored_out(row)
                 for row in self._driver.rows(self._sql.stored, (story_id,))
             )
         ]
@@ -352,10 +352,11 @@ class IngestWriter:
         self, key: str, guid: str | None, first_seen: datetime, last_update: datetime
     ) -> StoryState:
         """A story with no version yet, under `key` or, when taken, `key-2`, `key-3`…"""
+        starts, prefix = self._backend.keys_from(key)
         taken = {
             taken
-            for taken in self._connection.scalars(
-                select(story_table.c.key).where(self._backend.key_starts(key))
+            for (taken,) in self._driver.rows(
+                self._backend.sql(f"SELECT key FROM story WHERE {starts}"), prefix
             )
             if taken == key or taken.startswith(f"{key}-")
         }
@@ -364,18 +365,8 @@ class IngestWriter:
         while unique in taken:
             unique = f"{key}-{suffix}"
             suffix += 1
-        values = {
-            "key": unique,
-            "guid": guid,
-            "title": "",
-            "first_seen": first_seen,
-            "last_update": last_update,
-            "status": "active",
-            "version_count": 0,
-        }
-        result = self._connection.execute(story_table.insert(), values)
-        (story_id,) = result.inserted_primary_key or (None,)
-        assert story_id is not None
+        values = (unique, guid, "", first_seen, last_update, "active", 0)
+        (story_id,) = self._driver.first(self._sql.insert_story, self._sql.story_in(values))
         self._known[story_id] = StoryState(
             story_id, unique, guid, "", _as_read(first_seen), _as_read(last_update), "active", 0
         )
@@ -397,8 +388,8 @@ class IngestWriter:
         self._versions.clear()  # rare: a learned identity, a later take's counts
 
     def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
-        statement, processors = self._sql.update(table, tuple(values))
-        self._driver.execute(statement, (*convert(processors, tuple(values.values())), row_id))
+        statement, converter = self._sql.update(table, tuple(values))
+        self._driver.execute(statement, (*converter(tuple(values.values())), row_id))
 
     def make_room(self, story_id: int, number: int) -> None:
         """Renumber versions `number`.. one up, in two steps so the unique index holds."""
@@ -438,9 +429,7 @@ class IngestWriter:
             story_match.pack(new.signature),
             new.counts,
         )
-        (version_id,) = self._driver.first(
-            self._sql.insert_version, convert(self._sql.version_in, values)
-        )
+        (version_id,) = self._driver.first(self._sql.insert_version, self._sql.version_in(values))
         self._versions.pop(new.story_id, None)
         self._driver.executemany(
             self._sql.insert_sentences,
