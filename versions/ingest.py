@@ -12,18 +12,19 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from versions import intake, placement, story_match
-from versions.align import Link, LinkKind, align
+from versions import intake, placement, story_match, take_chain
+from versions.align import Link, align
 from versions.compare import compare as compare_documents
 from versions.comparison import Comparison
 from versions.errors import WirediffError
 from versions.labels import label_text
-from versions.lineage import first_take, links_of, next_take, trace
+from versions.lineage import links_of, trace
 from versions.model import Document, Status, VersionRef
 from versions.placement import StoredVersion
 from versions.readers import InputFormat
@@ -189,14 +190,16 @@ class Ingester:
         if story is not None:
             check_story_key(story)
         files = intake.input_files(paths)
-        deliveries = intake.deliveries(files, self._settings.max_take_size, input_format)
-        yield from self._store_deliveries(deliveries, story, None)
+        with intake.workers(files) as pool:
+            deliveries = intake.deliveries(files, self._settings.max_take_size, input_format, pool)
+            yield from self._store_deliveries(deliveries, story, None, pool)
 
     def _store_deliveries(
         self,
         deliveries: Iterable[intake.Delivery],
         story_key: str | None,
         received_at: datetime | None,
+        pool: Executor | None = None,
     ) -> Iterator[IngestResult]:
         """Results after their commit, several deliveries to a transaction (fewer commits).
 
@@ -209,7 +212,7 @@ class Ingester:
             units, arrivals = _units(group), _Arrivals(received_at)
             while units:
                 try:
-                    results = self._store_units(units, story_key, arrivals)
+                    results = self._store_units(units, story_key, arrivals, pool)
                 except Exception:
                     yield from self._store_one_by_one(units, story_key, arrivals)
                     break
@@ -217,28 +220,44 @@ class Ingester:
                 units = units[len(results) :]
 
     def _store_units(
-        self, units: list[_Unit], story_key: str | None, arrivals: _Arrivals
+        self,
+        units: list[_Unit],
+        story_key: str | None,
+        arrivals: _Arrivals,
+        pool: Executor | None = None,
     ) -> list[IngestResult]:
         """The units in one transaction, up to the first that would wait for another
-        writer (never the first: a transaction holding no story's lock waits)."""
+        writer (never the first: a transaction holding no story's lock waits).
+
+        Each take is placed and written first; a take placed last in its story is
+        compared with the take before it meanwhile (by the `pool`'s workers when given),
+        and its counts and lineage are written before the commit.
+        """
         if all(isinstance(unit.item, str) for unit in units):
             return [_rejected(unit.delivery.source, str(unit.item)) for unit in units]
-        results: list[IngestResult] = []
+        outcomes: list[IngestResult | _Placed] = []
         stored: dict[int, Document] = {}
+        chains = _Comparisons(pool, self._settings.watch_terms)
         with self._store.ingesting() as writer:
             for unit in units:
                 if isinstance(unit.item, str):
-                    results.append(_rejected(unit.delivery.source, unit.item))
+                    outcomes.append(_rejected(unit.delivery.source, unit.item))
                     continue
                 try:
                     received = arrivals.of(unit.delivery)
-                    results.append(
-                        self._place(writer, unit.item, unit.delivery, story_key, received, stored)
+                    outcomes.append(
+                        self._place(
+                            writer, unit.item, unit.delivery, story_key, received, stored, chains
+                        )
                     )
                 except WouldWait:
                     break
+                chains.placed()
+            chains.write(writer)
         self._remember(stored)
-        return results
+        return [
+            outcome.result() if isinstance(outcome, _Placed) else outcome for outcome in outcomes
+        ]
 
     def _store_one_by_one(
         self, units: list[_Unit], story_key: str | None, arrivals: _Arrivals
@@ -264,8 +283,13 @@ class Ingester:
         story_key: str | None,
         received: datetime,
         stored: dict[int, Document],
-    ) -> IngestResult:
-        """Decide the item's story and number by the placement rules, then write it."""
+        chains: _Comparisons,
+    ) -> IngestResult | _Placed:
+        """Decide the item's story and number by the placement rules, then write it.
+
+        A take placed last in its story joins the story's chain, to be compared later in
+        the transaction; a take placed before others is compared and written at once.
+        """
         document, meta = item.document, item.document.meta
         source = delivery.source
         created = meta.created or received
@@ -290,7 +314,72 @@ class Ingester:
             existing = []
         number = placement.position(existing, meta, created)
         if number <= len(existing):
+            chains.settle(writer, story.id)
             writer.make_room(story.id, number)
+            return self._place_before(
+                writer, item, delivery, story, existing, number, received, stored
+            )
+        previous = existing[-1] if existing else None
+        chain = self._chain(writer, story.id, previous, number, stored, chains)
+        if chain is None:  # the take before was stored without lineage
+            return self._place_before(
+                writer, item, delivery, story, existing, number, received, stored
+            )
+        version_id = writer.insert_version(
+            _new_version(story.id, number, item, delivery, received, created, None)
+        )
+        stored[version_id] = document
+        after = _update_story(writer, story, item, received, len(existing) + 1, item.headline)
+        placed = _Placed(
+            source,
+            after,
+            _row(story.key, number, item, received, created, version_id, None),
+            previous.id if previous else None,
+            chain.last_document,
+            document,
+        )
+        chain.placed.append(placed)
+        return placed
+
+    def _chain(
+        self,
+        writer: IngestWriter,
+        story_id: int,
+        previous: StoredVersion | None,
+        number: int,
+        stored: dict[int, Document],
+        chains: _Comparisons,
+    ) -> _Chain | None:
+        """The chain of takes the story's next take joins, begun from what the store has of
+        the take before; None when that take has no stored lineage."""
+        chain = chains.joined(story_id)
+        if chain is not None:
+            return chain
+        if previous is None:
+            return chains.begin(story_id, None, None)
+        before = writer.take_lineage(story_id, previous.id, previous.number)
+        if before is None:
+            return None
+        old = self._stored_document(writer, previous.id, stored)
+        removed = writer.removed_before(story_id, number)
+        start = take_chain.start_of(old, previous.number, before, removed)
+        return chains.begin(story_id, start, old)
+
+    def _place_before(
+        self,
+        writer: IngestWriter,
+        item: intake.PreparedItem,
+        delivery: intake.Delivery,
+        story: StoryState,
+        existing: list[StoredVersion],
+        number: int,
+        received: datetime,
+        stored: dict[int, Document],
+    ) -> IngestResult:
+        """Write a take placed before others (or after a take without stored lineage),
+        compared at once: the story's lineage is traced again."""
+        document, meta = item.document, item.document.meta
+        created = meta.created or received
         previous = existing[number - 2] if number > 1 else None
         following = existing[number - 1] if number <= len(existing) else None
         count = len(existing) + 1
@@ -312,110 +401,37 @@ class Ingester:
             )
             comparison = Comparison(changelog, old, document)
         counts = ChangeCounts.of(comparison.changelog) if comparison else None
-        new = NewVersion(
-            story_id=story.id,
-            number=number,
-            document=document,
-            raw=delivery.data,
-            item_index=item.index,
-            source=source,
-            received_at=received,
-            created_at=created,
-            content_hash=item.content_hash,
-            headline=item.headline,
-            headline_key=item.headline_key,
-            summary=item.summary,
-            signature=item.signature,
-            band_keys=item.band_keys,
-            counts=counts.to_dict() if counts else None,
+        version_id = writer.insert_version(
+            _new_version(story.id, number, item, delivery, received, created, counts)
         )
-        version_id = writer.insert_version(new)
         stored[version_id] = document
+        known: dict[int, list[Link] | None] = {number: links}
         if following is not None:
             following_document = self._stored_document(writer, following.id, stored)
             following_links = align(document.sentences, following_document.sentences)
             following_log = compare_documents(document, following_document, links=following_links)
             writer.update_version(following.id, counts=ChangeCounts.of(following_log).to_dict())
-            known = {number: links, number + 1: following_links}
-            self._relineage(writer, story.id, stored, known)
-        else:
-            old_document = comparison.old if comparison else None
-            self._add_lineage(
-                writer,
-                story.id,
-                version_id,
-                number,
-                document,
-                previous,
-                old_document,
-                links,
-                stored,
-            )
-        after = replace(
-            story,
-            version_count=count,
-            first_seen=min(story.first_seen, received),
-            last_update=max(story.last_update, created),
-            title=title,
-            status=str(Status.WITHDRAWN) if meta.withdrawn else story.status,
-        )
-        # only what changed: rewriting an unchanged title would reindex it for search
-        writer.update_story(
-            story.id,
-            **{
-                name: getattr(after, name)
-                for name in _STORY_CHANGES
-                if getattr(after, name) != getattr(story, name)
-            },
-        )
-        row = VersionRow(
-            story_key=story.key,
-            number=number,
-            label=meta.label,
-            received_at=received,
-            created_at=created,
-            headline=item.headline,
-            advisory=meta.advisory,
-            counts=counts,
-            id=version_id,
-            format=meta.format,
-            item_index=item.index,
-            withdrawn=meta.withdrawn,
-            correction=meta.correction,
-        )
+            known[number + 1] = following_links
+        self._relineage(writer, story.id, stored, known)
+        after = _update_story(writer, story, item, received, count, title)
+        row = _row(story.key, number, item, received, created, version_id, counts)
         weight = significance(
             comparison,
             first_take=document,
             watch_terms=self._settings.watch_terms,
         )
         return IngestResult(
-            source, "added", story.key, number, None, counts, row, after, comparison, weight
+            delivery.source,
+            "added",
+            story.key,
+            number,
+            None,
+            counts,
+            row,
+            after,
+            comparison,
+            weight,
         )
-
-    def _add_lineage(
-        self,
-        writer: IngestWriter,
-        story_id: int,
-        version_id: int,
-        number: int,
-        document: Document,
-        previous: StoredVersion | None,
-        previous_document: Document | None,
-        links: list[Link] | None,
-        stored: dict[int, Document],
-    ) -> None:
-        """The new last take's lineage, from the alignment its change counts came from."""
-        if previous is None or previous_document is None:
-            take = first_take(document, number)
-        else:
-            before = writer.take_lineage(story_id, previous.id, previous.number)
-            if before is None:  # stored without lineage: trace the story again
-                self._relineage(writer, story_id, stored, {number: links})
-                return
-            adds = links is None or any(link.kind is LinkKind.ADDED for link in links)
-            pool = writer.removed_before(story_id, number) if adds else []
-            take = next_take(number, previous_document, document, before.sentences, pool, links)
-        writer.add_lineage(story_id, version_id, take, previous.id if previous else None)
 
     def _relineage(
         self,
@@ -498,6 +514,259 @@ class Ingester:
                 self._recent.move_to_end(version_id)
         while len(self._recent) > REMEMBER_VERSIONS:
             self._recent.popitem(last=False)
+
+
+@dataclass(slots=True)
+class _Placed:
+    """A take written last in its story, its comparison with the take before to come."""
+
+    source: str
+    story: StoryState  # after the write
+    row: VersionRow  # counts to come
+    previous_id: int | None
+    old: Document | None
+    document: Document
+    compared: take_chain.ComparedTake | None = None
+
+    def result(self) -> IngestResult:
+        assert self.compared is not None, "compared before the commit"
+        changelog, counts = self.compared.changelog, self.compared.counts
+        comparison = Comparison(changelog, self.old, self.document) if changelog else None
+        return IngestResult(
+            self.source,
+            "added",
+            self.story.key,
+            self.row.number,
+            None,
+            counts,
+            replace(self.row, counts=counts),
+            self.story,
+            comparison,
+            self.compared.significance,
+        )
+
+
+@dataclass(slots=True)
+class _Chain:
+    """A story's takes placed last, one after the other, in this transaction.
+
+    It starts from the stored take before its first (`start`, `old` its document; None
+    for a new story), or from where the chain it `follows` ends, when that one was sent
+    to be compared before this one's first take was placed.
+    """
+
+    story_id: int
+    start: take_chain.ChainStart | None
+    old: Document | None
+    follows: _Chain | None = None
+    placed: list[_Placed] = field(default_factory=list)
+    job: take_chain.TakeChain | None = None  # as sent
+    task: Future[list[list[take_chain.ComparedTake]]] | None = None
+    slot: int = 0  # this chain's place in its task's results
+    compared: list[take_chain.ComparedTake] | None = None
+    written: bool = False
+
+    @property
+    def last_document(self) -> Document | None:
+        return self.placed[-1].document if self.placed else self.old
+
+
+class _Comparisons:
+    """The chains of one transaction's takes, compared by the pool's workers: sent a few
+    takes at a time while the writer places the next, so that the transaction waits
+    little for them at its end (without a pool, each chain is compared when written)."""
+
+    WAVE = 8  # takes placed between sendings
+
+    def __init__(self, pool: Executor | None, watch_terms: tuple[str, ...]) -> None:
+        self._pool = pool
+        self._watch_terms = watch_terms
+        self._chains: list[_Chain] = []  # in the order begun: a story's in its order
+        self._last: dict[int, _Chain] = {}  # each story's last chain
+        self._unsent = 0
+
+    def joined(self, story_id: int) -> _Chain | None:
+        """The story's chain its next take joins; a new one if that one was sent."""
+        chain = self._last.get(story_id)
+        if chain is None or chain.job is None:
+            return chain
+        return self.begin(story_id, None, chain.last_document, follows=chain)
+
+    def begin(
+        self,
+        story_id: int,
+        start: take_chain.ChainStart | None,
+        old: Document | None,
+        follows: _Chain | None = None,
+    ) -> _Chain:
+        chain = _Chain(story_id, start, old, follows)
+        self._chains.append(chain)
+        self._last[story_id] = chain
+        return chain
+
+    def placed(self) -> None:
+        """One more take placed: send what formed since the last sending, now and then."""
+        self._unsent += 1
+        if self._pool is not None and self._unsent >= self.WAVE:
+            self._send([c for c in self._chains if c.job is None and self._ready(c)])
+
+    def settle(self, writer: IngestWriter, story_id: int) -> None:
+        """Compare and write the story's chains now: a take placed before them renumbers
+        the story's takes and traces its lineage again from what is stored."""
+        for chain in self._chains:
+            if chain.story_id == story_id and not chain.written:
+                self._write(writer, chain)
+        self._last.pop(story_id, None)
+
+    def write(self, writer: IngestWriter) -> None:
+        """Every chain's counts and lineage, once compared; a story's chains in order."""
+        self._send([c for c in self._chains if c.job is None and self._ready(c)])
+        for chain in self._chains:
+            if not chain.written:
+                self._write(writer, chain)
+
+    def _write(self, writer: IngestWriter, chain: _Chain) -> None:
+        for placed, result in zip(chain.placed, self._compared(chain), strict=True):
+            version_id = placed.row.id
+            assert version_id is not None
+            if result.counts is not None:
+                writer.update_version(version_id, counts=result.counts.to_dict())
+            writer.add_lineage(chain.story_id, version_id, result.lineage, placed.previous_id)
+            placed.compared = result
+        chain.written = True
+
+    def _ready(self, chain: _Chain) -> bool:
+        """Whether the chain's start is known: the chain it follows is compared."""
+        return chain.follows is None or (
+            chain.follows.task is not None and chain.follows.task.done()
+        )
+
+    def _compared(self, chain: _Chain) -> list[take_chain.ComparedTake]:
+        if chain.compared is None:
+            if chain.job is None:
+                self._send([chain])
+            assert chain.task is not None
+            chain.compared = chain.task.result()[chain.slot]
+        return chain.compared
+
+    def _send(self, chains: list[_Chain]) -> None:
+        """Each chain's job to the workers, in a task per worker (done here without a pool)."""
+        self._unsent = 0
+        if not chains:
+            return
+        jobs: list[take_chain.TakeChain] = []
+        for chain in chains:
+            if chain.follows is not None:
+                followed = chain.follows
+                assert followed.job is not None
+                chain.start = take_chain.end_of(followed.job, self._compared(followed))
+            takes = tuple(
+                take_chain.next_of(p.document, p.row.number, p.story.key, p.story.title)
+                for p in chain.placed
+            )
+            chain.job = take_chain.TakeChain(chain.start, takes, self._watch_terms)
+            jobs.append(chain.job)
+        size = -(-len(jobs) // intake.WORKERS)
+        for first in range(0, len(chains), size):
+            part = chains[first : first + size]
+            task = _task(self._pool, jobs[first : first + size])
+            for slot, chain in enumerate(part):
+                chain.task, chain.slot = task, slot
+
+
+def _task(
+    pool: Executor | None, jobs: list[take_chain.TakeChain]
+) -> Future[list[list[take_chain.ComparedTake]]]:
+    if pool is not None:
+        return pool.submit(take_chain.compare_chains, jobs)
+    done: Future[list[list[take_chain.ComparedTake]]] = Future()
+    done.set_result(take_chain.compare_chains(jobs))
+    return done
+
+
+def _new_version(
+    story_id: int,
+    number: int,
+    item: intake.PreparedItem,
+    delivery: intake.Delivery,
+    received: datetime,
+    created: datetime,
+    counts: ChangeCounts | None,
+) -> NewVersion:
+    return NewVersion(
+        story_id=story_id,
+        number=number,
+        document=item.document,
+        raw=delivery.data,
+        item_index=item.index,
+        source=delivery.source,
+        received_at=received,
+        created_at=created,
+        content_hash=item.content_hash,
+        headline=item.headline,
+        headline_key=item.headline_key,
+        summary=item.summary,
+        signature=item.signature,
+        band_keys=item.band_keys,
+        counts=counts.to_dict() if counts else None,
+    )
+
+
+def _update_story(
+    writer: IngestWriter,
+    story: StoryState,
+    item: intake.PreparedItem,
+    received: datetime,
+    count: int,
+    title: str,
+) -> StoryState:
+    """The story once the item is written, and what changed written."""
+    meta = item.document.meta
+    after = replace(
+        story,
+        version_count=count,
+        first_seen=min(story.first_seen, received),
+        last_update=max(story.last_update, meta.created or received),
+        title=title,
+        status=str(Status.WITHDRAWN) if meta.withdrawn else story.status,
+    )
+    # only what changed: rewriting an unchanged title would reindex it for search
+    writer.update_story(
+        story.id,
+        **{
+            name: getattr(after, name)
+            for name in _STORY_CHANGES
+            if getattr(after, name) != getattr(story, name)
+        },
+    )
+    return after
+
+
+def _row(
+    story_key: str,
+    number: int,
+    item: intake.PreparedItem,
+    received: datetime,
+    created: datetime,
+    version_id: int,
+    counts: ChangeCounts | None,
+) -> VersionRow:
+    meta = item.document.meta
+    return VersionRow(
+        story_key=story_key,
+        number=number,
+        label=meta.label,
+        received_at=received,
+        created_at=created,
+        headline=item.headline,
+        advisory=meta.advisory,
+        counts=counts,
+        id=version_id,
+        format=meta.format,
+        item_index=item.index,
+        withdrawn=meta.withdrawn,
+        correction=meta.correction,
+    )
 
 
 def _rejected(source: str, reason: str) -> IngestResult:

@@ -12,7 +12,8 @@ import stat
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -219,27 +220,38 @@ def _deliver_paths(paths: list[str], limit: int, input_format: InputFormat) -> l
     return [deliver_path(path, limit, input_format) for path in paths]
 
 
-def deliveries(
-    paths: list[str], limit: int, input_format: InputFormat = "auto"
-) -> Iterator[Delivery]:
-    """Each path's delivery, in order; prepared by worker processes for a long list.
-
-    At most a few tasks per worker are in flight, so a backfill of a million files
-    holds a bounded number of deliveries in memory, whatever the writer's pace.
-    """
+@contextmanager
+def workers(paths: list[str]) -> Iterator[Executor | None]:
+    """Worker processes for a directory ingest of `paths`, else None (a short list, or
+    stdin): they prepare the files (`deliveries`) and compare the takes placed
+    (`versions.take_chain`) while one writer stores them."""
     if len(paths) < POOL_MIN_FILES or STDIN in paths:
-        yield from (deliver_path(path, limit, input_format) for path in paths)
+        yield None
         return
     # forkserver: workers never inherit the parent's open database connections or threads
     context = get_context("forkserver")
     # imported once in the server, not once per worker (numpy: the signatures)
-    context.set_forkserver_preload(["versions.intake", "numpy"])
+    context.set_forkserver_preload(["versions.intake", "versions.take_chain", "numpy"])
     with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-        tasks = (
-            pool.submit(_deliver_paths, paths[start : start + FILES_PER_TASK], limit, input_format)
-            for start in range(0, len(paths), FILES_PER_TASK)
-        )
-        yield from _in_order(tasks, 3 * WORKERS)
+        yield pool
+
+
+def deliveries(
+    paths: list[str], limit: int, input_format: InputFormat = "auto", pool: Executor | None = None
+) -> Iterator[Delivery]:
+    """Each path's delivery, in order; prepared by the `pool`'s workers when given.
+
+    At most a few tasks per worker are in flight, so a backfill of a million files
+    holds a bounded number of deliveries in memory, whatever the writer's pace.
+    """
+    if pool is None:
+        yield from (deliver_path(path, limit, input_format) for path in paths)
+        return
+    tasks = (
+        pool.submit(_deliver_paths, paths[start : start + FILES_PER_TASK], limit, input_format)
+        for start in range(0, len(paths), FILES_PER_TASK)
+    )
+    yield from _in_order(tasks, 3 * WORKERS)
 
 
 def _in_order(tasks: Iterator[Future[list[Delivery]]], window: int) -> Iterator[Delivery]:
