@@ -10,12 +10,14 @@ import hashlib
 import os
 import stat
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from versions import story_match
@@ -232,8 +234,31 @@ def workers(paths: list[str]) -> Iterator[Executor | None]:
     context = get_context("forkserver")
     # imported once in the server, not once per worker (numpy: the signatures)
     context.set_forkserver_preload(["versions.intake", "versions.take_chain", "numpy"])
-    with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-        yield pool
+    parent_end, parent_alive = context.Pipe(duplex=False)
+    try:
+        with ProcessPoolExecutor(
+            WORKERS, mp_context=context, initializer=_leave_with_parent, initargs=(parent_end,)
+        ) as pool:
+            yield pool
+    finally:
+        parent_alive.close()
+
+
+def _leave_with_parent(parent_end: Connection) -> None:
+    """In each worker: end when the ingest that started it is gone.
+
+    A worker waiting for its next task never notices its parent killed outright (kill -9):
+    it holds its task queue's other end itself, and the fork server waits for its
+    workers. Only the parent holds the sending end of `parent_end`; when the parent
+    dies the pipe reads end-of-file and the worker leaves, and with it the fork server.
+    """
+
+    def wait() -> None:
+        with suppress(EOFError):
+            parent_end.recv()
+        os._exit(1)
+
+    threading.Thread(target=wait, name="parent-watch", daemon=True).start()
 
 
 def deliveries(

@@ -123,6 +123,35 @@ def test_a_watcher_killed_five_times_during_a_300_file_burst_loses_nothing(
     watch_burst_with_kills(db_url, tmp_path, stories=100, kills=5)
 
 
+MARKER = "WIREDIFF_TEST_PROCESS"
+
+
+def marked_processes(marker: str) -> list[int]:
+    """The processes whose environment carries `marker`: a command and all it started."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if f"{MARKER}={marker}".encode() in environ.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+def assert_no_process_outlives(marker: str) -> None:
+    """The ingest's worker pool and fork server end with it: none are left idle, for ever,
+    under init (they were, holding memory, until a worker watched its parent)."""
+    deadline = time.monotonic() + 30
+    while (left := marked_processes(marker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in left:  # never leave them behind, even when failing
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} processes outlived the killed ingest"
+
+
 def ingest_with_kills(db_url: str, tmp_path: Path, files: int, kills: int) -> None:
     folder = tmp_path / "wire"
     folder.mkdir()
@@ -136,8 +165,11 @@ def ingest_with_kills(db_url: str, tmp_path: Path, files: int, kills: int) -> No
     command = [sys.executable, "-m", "versions.cli", "--db", db_url, "ingest", str(folder)]
     for kill in range(1, kills + 1):
         out = tmp_path / f"ingest-{kill}.out"
+        marker = f"{tmp_path.name}-{kill}"
         with out.open("wb") as stdout:
-            process = subprocess.Popen(command, cwd=ROOT, stdout=stdout)
+            process = subprocess.Popen(
+                command, cwd=ROOT, stdout=stdout, env={**os.environ, MARKER: marker}
+            )
         target = files * kill // (kills + 1)
         deadline = time.monotonic() + 300
         while len(out.read_bytes().splitlines()) < target:
@@ -146,6 +178,7 @@ def ingest_with_kills(db_url: str, tmp_path: Path, files: int, kills: int) -> No
             time.sleep(0.01)
         process.send_signal(signal.SIGKILL)
         process.wait(30)
+        assert_no_process_outlives(marker)
     last = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert last.returncode == 0, last.stderr
     lines = last.stdout.splitlines()
