@@ -6,15 +6,13 @@ for the ingest locks, the search structures and the index-friendly key prefix.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from versions.store.dialect import like_escape
+from versions.store.dialect import starts_with
 from versions.store.driver import Driver
-from versions.store.schema import story_table
 
 # pg_advisory_xact_lock keys: one for deciding new stories ("wirediff" in ASCII), and a
 # space of one lock per story id ("wire"); PostgreSQL keeps one- and two-key locks apart
@@ -41,9 +39,8 @@ class Backend:
 
     def keys_from(self, prefix: str) -> tuple[str, list[Any]]:
         """ "The story key starts with `prefix`" as SQL text and its parameters, for a new
-        story's key (`key_starts` is the read side's): LIKE is exact here and uses the key's
-        pattern index."""
-        return "key LIKE ? ESCAPE '\\'", [f"{like_escape(prefix)}%"]
+        story's key: LIKE is exact here and uses the key's pattern index."""
+        return starts_with("key", prefix, by_range=False)
 
     def insert_new(
         self, connection: Connection, table: Table, values: dict[str, Any], keys: Sequence[str]
@@ -98,11 +95,6 @@ class Backend:
         they count notifications, and it is delivered at commit."""
         driver.execute("SELECT pg_notify('wirediff', %s)", (str(version_id),))
 
-    def key_starts(self, prefix: str) -> Any:
-        """An index-backed "key starts with `prefix`": LIKE is exact here and uses the
-        key's pattern index."""
-        return story_table.c.key.like(f"{like_escape(prefix)}%", escape="\\")
-
 
 class SqliteBackend(Backend):
     """The ingest connection begins with BEGIN IMMEDIATE: SQLite's one write lock, taken
@@ -126,9 +118,7 @@ class SqliteBackend(Backend):
 
     def keys_from(self, prefix: str) -> tuple[str, list[Any]]:
         """SQLite's LIKE ignores case and so cannot use the key index; a range can."""
-        if prefix and ord(prefix[-1]) < sys.maxunicode:
-            return "key >= ? AND key < ?", [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]
-        return "key LIKE ? ESCAPE '\\'", [f"{like_escape(prefix)}%"]
+        return starts_with("key", prefix, by_range=True)
 
     def index_text(self, driver: Driver, version_id: int, version_text: str) -> None:
         """The FTS5 table has external content and no triggers: ingest indexes each text."""
@@ -138,13 +128,6 @@ class SqliteBackend(Backend):
 
     def announce(self, driver: Driver, version_id: int) -> None:
         """`PRAGMA data_version` tells listeners by itself."""
-
-    def key_starts(self, prefix: str) -> Any:
-        """SQLite's LIKE ignores case and so cannot use the key index; a range can."""
-        if prefix and ord(prefix[-1]) < sys.maxunicode:
-            following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-            return (story_table.c.key >= prefix) & (story_table.c.key < following)
-        return super().key_starts(prefix)
 
 
 def backend_for(dialect_name: str) -> Backend:

@@ -124,6 +124,14 @@ def marks(count: int) -> str:
 Condition = tuple[str, list[Any]]  # an SQL condition with its parameters, in order
 
 
+def starts_with(column: str, prefix: str, *, by_range: bool) -> Condition:
+    """`column` starts with `prefix`, exactly, in a form its index serves: a range where
+    LIKE ignores case and so cannot use the index (SQLite), else LIKE."""
+    if by_range and prefix and ord(prefix[-1]) < sys.maxunicode:
+        return f"{column} >= ? AND {column} < ?", [prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)]
+    return f"{column} LIKE ? ESCAPE '\\'", [f"{like_escape(prefix)}%"]
+
+
 class Dialect:
     """The PostgreSQL way (psycopg 3), which SQLite overrides where it differs."""
 
@@ -217,7 +225,7 @@ class Dialect:
     def key_starts(self, prefix: str) -> Condition:
         """An index-backed "key starts with `prefix`" on `s` (story): LIKE is exact here
         and uses the key's pattern index."""
-        return "s.key LIKE ? ESCAPE '\\'", [f"{like_escape(prefix)}%"]
+        return starts_with("s.key", prefix, by_range=False)
 
     def title_candidates(self, needle: str) -> Condition | None:
         """Stories (`s`) the filter may match, narrowed by an index; None when the LIKE
@@ -311,10 +319,7 @@ class SqliteDialect(Dialect):
 
     def key_starts(self, prefix: str) -> Condition:
         """SQLite's LIKE ignores case and so cannot use the key index; a range can."""
-        if prefix and ord(prefix[-1]) < sys.maxunicode:
-            following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-            return "s.key >= ? AND s.key < ?", [prefix, following]
-        return super().key_starts(prefix)
+        return starts_with("s.key", prefix, by_range=True)
 
     def title_candidates(self, needle: str) -> Condition | None:
         """The FTS5 trigram index over titles and keys (it needs three characters)."""
