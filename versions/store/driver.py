@@ -59,6 +59,21 @@ class Driver:
             except Exception as exc:
                 raise self._failure(exc, sql, chunk, many=True) from exc
 
+    def copy(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Rows of plain values streamed by `sql`, a `COPY … FROM STDIN` (psycopg); no
+        statement for no rows, as executemany."""
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
+            return
+        try:
+            with self._cursor.copy(sql) as copy:
+                copy.write_row(first)
+                for row in rows:
+                    copy.write_row(row)
+        except Exception as exc:
+            raise self._failure(exc, sql, (), many=True) from exc
+
     def _failure(
         self, error: Exception, sql: str, parameters: Any, *, many: bool = False
     ) -> BaseException:

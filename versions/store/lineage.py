@@ -42,13 +42,7 @@ _LINEAGE_COLUMNS = (
     "restored_take",
     "restored_index",
 )
-_INSERT_LINEAGE = (
-    f"INSERT INTO lineage ({', '.join(_LINEAGE_COLUMNS)})"
-    f" VALUES ({', '.join(['?'] * len(_LINEAGE_COLUMNS))})"
-)
-_INSERT_REMOVAL = (
-    "INSERT INTO removal (version_id, position, story_id, removed_in) VALUES (?, ?, ?, ?)"
-)
+_REMOVAL_COLUMNS = ("version_id", "position", "story_id", "removed_in")
 
 
 def add_take(
@@ -60,10 +54,13 @@ def add_take(
     previous_id: int | None,
 ) -> None:
     """Store a new last take's lineage and what it removed from the take before."""
-    driver.executemany(backend.sql(_INSERT_LINEAGE), _row_tuples(version_id, take))
+    backend.insert_rows(
+        driver, backend.rows_insert("lineage", _LINEAGE_COLUMNS), _row_tuples(version_id, take)
+    )
     if previous_id is not None and take.removed:
-        driver.executemany(
-            backend.sql(_INSERT_REMOVAL),
+        backend.insert_rows(
+            driver,
+            backend.rows_insert("removal", _REMOVAL_COLUMNS),
             [(previous_id, position, story_id, take.number) for position in take.removed],
         )
 

@@ -2,9 +2,9 @@
 
 The service decides where an item goes (`versions.placement`); an `IngestWriter`
 reads what the rules need and writes what they decided. Its statements are SQL text
-built once per engine and run at the DB-API driver (`versions.store.driver`): rows go
-in by executemany, never one statement per sentence, and what the transaction has
-read or written already is not read again.
+built once per engine and run at the DB-API driver (`versions.store.driver`): a
+version's rows go in as the backend adds many rows (`Backend.insert_rows`), never a
+call per sentence, and what the transaction has read or written already is not read again.
 """
 
 from __future__ import annotations
@@ -176,13 +176,8 @@ class _Statements:
             f" VALUES ({_marks(len(_NEW_STORY_COLUMNS))}) RETURNING id"
         )
         self.story_in = bind_converter(dialect, [story_table.c[n] for n in _NEW_STORY_COLUMNS])
-        self.insert_sentences = sql(
-            f"INSERT INTO sentence ({', '.join(_SENTENCE_COLUMNS)})"
-            f" VALUES ({_marks(len(_SENTENCE_COLUMNS))})"
-        )
-        self.insert_bands = sql(
-            f"INSERT INTO band ({', '.join(_BAND_COLUMNS)}) VALUES ({_marks(len(_BAND_COLUMNS))})"
-        )
+        self.insert_sentences = backend.rows_insert("sentence", _SENTENCE_COLUMNS)
+        self.insert_bands = backend.rows_insert("band", _BAND_COLUMNS)
         self.make_room = (
             sql("UPDATE version SET number = -number - 1 WHERE story_id = ? AND number >= ?"),
             sql("UPDATE version SET number = -number WHERE story_id = ? AND number < 0"),
@@ -431,7 +426,8 @@ class IngestWriter:
         )
         (version_id,) = self._driver.first(self._sql.insert_version, self._sql.version_in(values))
         self._versions.pop(new.story_id, None)
-        self._driver.executemany(
+        self._backend.insert_rows(
+            self._driver,
             self._sql.insert_sentences,
             (
                 (
@@ -446,7 +442,8 @@ class IngestWriter:
                 for s in document.sentences
             ),
         )
-        self._driver.executemany(
+        self._backend.insert_rows(
+            self._driver,
             self._sql.insert_bands,
             [(key, version_id, new.story_id) for key in set(new.band_keys)],
         )
