@@ -75,6 +75,11 @@ SYLLABLES = [
     "xi",
 ]
 CHUNK = 20_000
+# the search indexes on PostgreSQL's version_piece, made again after a bulk fill
+SEARCH_GIN = {
+    "ix_version_piece_whole": "WHERE number = 0",
+    "ix_version_piece_cut": "WHERE number > 0",
+}
 
 
 # generation
@@ -156,7 +161,8 @@ def generate(url: str, stories: int, versions: int, seed: int = 5) -> None:
     try:
         with engine.begin() as connection:
             if postgres:
-                connection.exec_driver_sql("DROP INDEX ix_version_text_tsv")
+                for index in SEARCH_GIN:
+                    connection.exec_driver_sql(f"DROP INDEX {index}")
             else:
                 connection.exec_driver_sql("PRAGMA cache_size=-2000000")
             story_rows: list[dict[str, Any]] = []
@@ -242,13 +248,18 @@ def generate(url: str, stories: int, versions: int, seed: int = 5) -> None:
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id))"
                         f" FROM {table}"
                     )
+                # every generated text is under PIECE_SIZE: each one piece, kept whole
                 connection.exec_driver_sql(
-                    "CREATE INDEX ix_version_text_tsv ON version"
-                    " USING gin (to_tsvector('english', text))"
+                    "INSERT INTO version_piece (version_id, number, terms)"
+                    " SELECT id, 0, to_tsvector('english', text) FROM version"
                 )
+                for index, definition in SEARCH_GIN.items():
+                    connection.exec_driver_sql(
+                        f"CREATE INDEX {index} ON version_piece USING gin (terms) {definition}"
+                    )
             else:
                 connection.exec_driver_sql(
-                    "INSERT INTO version_fts(version_fts) VALUES ('rebuild')"
+                    "INSERT INTO version_piece (rowid, text) SELECT id, text FROM version"
                 )
         if postgres:
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -417,9 +428,10 @@ def remove_stories(engine: Engine, keys: list[str]) -> None:
                 text("SELECT id FROM story WHERE key = :k"), {"k": key}
             ).scalar()
             if connection.dialect.name == "sqlite":
+                # contentless: a row goes with its text (a bench take is one piece)
                 connection.execute(
                     text(
-                        "INSERT INTO version_fts(version_fts, rowid, text)"
+                        "INSERT INTO version_piece(version_piece, rowid, text)"
                         " SELECT 'delete', id, text FROM version WHERE story_id = :s"
                     ),
                     {"s": story_id},

@@ -13,6 +13,7 @@ from versions.labels import label_text
 from versions.model import Status
 from versions.readers import read
 from versions.service import Archive
+from versions.store.pieces import text_pieces
 
 
 def _sample_files(samples: Path, story: str) -> list[Path]:
@@ -205,6 +206,30 @@ def test_search_returns_the_first_version_with_the_words(db_url: str, samples: P
         assert hit.version == first
         assert word in hit.snippet.lower()
         assert archive.search("zzzunknownword") == []
+
+
+def long_take() -> str:
+    """A take of about 100 KB, "zanzibar" in its first paragraphs and "quokka" in its last."""
+    paragraphs = [
+        f"Delegates from region {n} met in the hall and talked it over." for n in range(1_500)
+    ]
+    paragraphs[3] += " A zanzibar envoy spoke first."
+    paragraphs[-3] += " The quokka delegation left last."
+    head = ["Long summit report on the talks", "OSLO, March 3 (Reuters) - Start."]
+    return "\n\n".join([*head, *paragraphs]) + "\n"
+
+
+def test_search_finds_the_words_of_a_long_take_in_whichever_piece_holds_them(
+    db_url: str,
+) -> None:
+    with Archive.open(db_url) as archive:
+        (result,) = archive.ingest(long_take().encode(), source="long.txt")
+        pieces = text_pieces(archive.document(result.story or "", 1).text)
+        assert len(pieces) > 1 and "zanzibar" in pieces[0] and "quokka" in pieces[-1]
+        for query in ("zanzibar quokka", 'the "zanzibar envoy" quokka', '"quokka delegation"'):
+            assert [hit.story_key for hit in archive.search(query)] == [result.story], query
+        for query in ("zanzibar wombat", '"quokka envoy" zanzibar'):
+            assert archive.search(query) == [], query
 
 
 def test_another_connection_s_ingest_changes_the_token(db_url: str, samples: Path) -> None:

@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from tests.store.test_ingest import long_take
 from versions.errors import NeedsUpgrade
 from versions.service import Archive
 from versions.store import db
@@ -69,3 +70,15 @@ def test_downgrade_and_upgrade_keep_the_stories(db_url: str, samples: Path) -> N
         assert [hit.story_key for hit in hits] == [
             key for key, _, _ in before if "earthquake" in key
         ]
+
+
+def test_the_upgrade_indexes_a_long_take_in_pieces(db_url: str) -> None:
+    with Archive.open(db_url) as archive:
+        (result,) = archive.ingest(long_take().encode(), source="long.txt")
+    db.downgrade(db_url, "-1")
+    db.upgrade(db_url)
+
+    with Archive.open(db_url) as archive:
+        # the two words lie in different pieces (test_ingest checks where)
+        assert [hit.story_key for hit in archive.search("zanzibar quokka")] == [result.story]
+        assert archive.search("zanzibar wombat") == []

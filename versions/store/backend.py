@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-from versions.store.dialect import starts_with
+from versions.store.dialect import FIRST_PIECE, starts_with
 from versions.store.driver import Driver
+from versions.store.pieces import numbered_pieces
 
 # pg_advisory_xact_lock keys: one for deciding new stories ("wirediff" in ASCII), and a
 # space of one lock per story id ("wire"); PostgreSQL keeps one- and two-key locks apart
@@ -99,7 +100,15 @@ class Backend:
         return wait or bool(taken)
 
     def index_text(self, driver: Driver, version_id: int, version_text: str) -> None:
-        """Index a new version's text for search: the GIN index on the text needs nothing."""
+        """Index a new version's text for search: each piece's tsvector, computed once here
+        and not stored with the version, so updating a version's counts re-indexes nothing."""
+        numbers, pieces = zip(*numbered_pieces(version_text), strict=True)
+        driver.execute(
+            "INSERT INTO version_piece (version_id, number, terms)"
+            " SELECT %s, number, to_tsvector('english', piece)"
+            " FROM unnest(%s::int[], %s::text[]) AS p(number, piece)",
+            (version_id, list(numbers), list(pieces)),
+        )
 
     def announce(self, driver: Driver, version_id: int) -> None:
         """Tell listeners (`ChangeWatch`) that this transaction adds versions: once is enough,
@@ -140,9 +149,14 @@ class SqliteBackend(Backend):
         driver.executemany(statement, rows)
 
     def index_text(self, driver: Driver, version_id: int, version_text: str) -> None:
-        """The FTS5 table has external content and no triggers: ingest indexes each text."""
-        driver.execute(
-            "INSERT INTO version_fts(rowid, text) VALUES (?, ?)", (version_id, version_text)
+        """The FTS5 table is contentless (the text stays in `version` alone); a piece's rowid
+        tells its version (`FIRST_PIECE`)."""
+        driver.executemany(
+            "INSERT INTO version_piece (rowid, text) VALUES (?, ?)",
+            [
+                (number * FIRST_PIECE + version_id, piece)
+                for number, piece in numbered_pieces(version_text)
+            ],
         )
 
     def announce(self, driver: Driver, version_id: int) -> None:

@@ -25,6 +25,10 @@ from versions.errors import WirediffError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 TRIGRAM = 3  # the shortest text the trigram indexes can look up
+# SQLite's version_piece rowids: a text kept whole has its version's id; piece n (1, 2, …)
+# of a cut text has n * FIRST_PIECE + the version's id (ids stay below 2**43)
+FIRST_PIECE = 1 << 43
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 # SQLAlchemy's URL grammar (sqlalchemy.engine.url), so a URL means here what it means to
 # the engine that ingest and migrations open.
@@ -233,18 +237,33 @@ class Dialect:
         return None
 
     def text_matches(self, words: Sequence[str], phrases: Sequence[str] = ()) -> Condition:
-        """A query for the ids of versions whose text holds all `words` and every phrase, as
-        the engine's tokenizer reads them (stemmed, stop words dropped: callers check
-        phrases as written)."""
+        """A query for the ids (`id`, each once) of versions whose text holds all `words`
+        and every phrase, as the engine's tokenizer reads them (stemmed, stop words
+        dropped: callers check phrases as written).
+
+        A text kept whole (piece 0) must hold them all, phrases as phrases, the index's
+        own AND. A text cut in pieces (`versions.store.pieces`) must hold each word, and
+        each word of each phrase, in some piece: one lookup per word, whichever pieces
+        answer, so a cut never hides a text. Both have their own GIN index.
+        """
         parts = ["phraseto_tsquery('english', ?)"] * len(phrases)
         parameters: list[Any] = list(phrases)
         if words:
             parts.insert(0, "plainto_tsquery('english', ?)")
             parameters.insert(0, " ".join(words))
+        each = _each_word(words, phrases)
         query = (
-            f"SELECT id FROM version WHERE to_tsvector('english', text) @@ ({' && '.join(parts)})"
+            "SELECT version_id AS id FROM version_piece"
+            f" WHERE number = 0 AND terms @@ ({' && '.join(parts)})"
+            " UNION ALL SELECT p.version_id"
+            " FROM unnest(?::text[]) WITH ORDINALITY AS w(word, n) JOIN LATERAL"
+            " (SELECT version_id FROM version_piece"
+            "  WHERE number > 0 AND terms @@ plainto_tsquery('english', w.word)) AS p ON true"
+            " GROUP BY p.version_id HAVING count(DISTINCT w.n) ="
+            " (SELECT count(*) FROM unnest(?::text[]) AS w(word)"
+            "  WHERE numnode(plainto_tsquery('english', w.word)) > 0)"
         )
-        return query, parameters
+        return query, [*parameters, each, each]
 
 
 class SqliteDialect(Dialect):
@@ -329,9 +348,36 @@ class SqliteDialect(Dialect):
         return "s.id IN (SELECT rowid FROM story_fts WHERE story_fts MATCH ?)", [phrase]
 
     def text_matches(self, words: Sequence[str], phrases: Sequence[str] = ()) -> Condition:
+        """FTS5 has no stop words; otherwise as PostgreSQL's. A text kept whole has its
+        version's id as rowid; the pieces of a cut one lie above `FIRST_PIECE`, so each
+        word's lookup reads only those."""
         # an FTS5 string is its tokens in a row: one word, or a phrase
-        expression = " ".join('"' + term.replace('"', '""') + '"' for term in [*words, *phrases])
-        return "SELECT rowid AS id FROM version_fts WHERE version_fts MATCH ?", [expression]
+        expression = " ".join(_fts5_string(term) for term in [*words, *phrases])
+        whole = "SELECT rowid AS id FROM version_piece WHERE version_piece MATCH ? AND rowid < ?"
+        parameters: list[Any] = [expression, FIRST_PIECE]
+        each = _each_word(words, phrases)
+        if not each:  # no term FTS5 can look up: nothing matches, as with the whole text
+            return whole, parameters
+        lookups = " INTERSECT ".join(
+            f"SELECT rowid & {FIRST_PIECE - 1} FROM version_piece"
+            " WHERE version_piece MATCH ? AND rowid >= ?"
+            for _ in each
+        )
+        for word in each:
+            parameters += [_fts5_string(word), FIRST_PIECE]
+        return f"{whole} UNION ALL SELECT * FROM ({lookups})", parameters
+
+
+def _fts5_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _each_word(words: Sequence[str], phrases: Sequence[str]) -> list[str]:
+    """The words a cut text must hold, each in some piece: `words`, and each word of each
+    phrase as written (its punctuation kept, so "U.S." stays one term); a word without a
+    letter or digit has no term to look up."""
+    every = [*words, *(word for phrase in phrases for word in phrase.split())]
+    return [word for word in every if _LETTER_OR_DIGIT.search(word)]
 
 
 def dialect_for(url: str) -> Dialect:

@@ -41,11 +41,11 @@ NAMING_CONVENTION = {
 }
 
 # Search structures the migrations create per engine and the tables here do not describe
-# (FTS5 tables on SQLite, GIN and pattern indexes on PostgreSQL); autogenerate skips them.
-SEARCH_TABLES = ("version_fts", "story_fts")
-SEARCH_INDEXES = frozenset(
-    {"ix_version_text_tsv", "ix_story_title_trgm", "ix_story_key_trgm", "ix_story_key_pattern"}
-)
+# (FTS5 tables on SQLite; on PostgreSQL the pieces' tsvectors, GIN and pattern indexes);
+# autogenerate skips them. `version_piece` is the versions' texts in pieces
+# (`versions.store.pieces`), each engine's own kind of table.
+SEARCH_TABLES = ("version_piece", "story_fts")
+SEARCH_INDEXES = frozenset({"ix_story_title_trgm", "ix_story_key_trgm", "ix_story_key_pattern"})
 
 
 def is_modelled(name: str | None, type_: str) -> bool:
