@@ -236,15 +236,17 @@ def ingest(
     One line per item: story key, version and counts, "unchanged" or "rejected: reason".
     Exit status 1 when any input was rejected.
     """
+    from versions.intake import input_files, start_workers
+
+    files = input_files(paths)
+    start_workers(files)  # their start-up runs beside the writer's
     from versions.ingest import check_story_key
-    from versions.intake import input_files
 
     if story is not None:
         check_story_key(story)
     for path in paths:
         if Path(path).is_dir() and not input_files([path]):
             raise WirediffError(f"{path}: no files to ingest (hidden files are skipped)")
-    files = input_files(paths)
     rejected = False
     with _open(ctx, create=True) as archive:
         results = archive.ingest_paths(files, story=story, input_format=input_format)

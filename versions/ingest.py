@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -199,7 +198,7 @@ class Ingester:
         deliveries: Iterable[intake.Delivery],
         story_key: str | None,
         received_at: datetime | None,
-        pool: Executor | None = None,
+        pool: intake.Workers | None = None,
     ) -> Iterator[IngestResult]:
         """Results after their commit, several deliveries to a transaction (fewer commits).
 
@@ -224,7 +223,7 @@ class Ingester:
         units: list[_Unit],
         story_key: str | None,
         arrivals: _Arrivals,
-        pool: Executor | None = None,
+        pool: intake.Workers | None = None,
     ) -> list[IngestResult]:
         """The units in one transaction, up to the first that would wait for another
         writer (never the first: a transaction holding no story's lock waits).
@@ -561,7 +560,7 @@ class _Chain:
     follows: _Chain | None = None
     placed: list[_Placed] = field(default_factory=list)
     job: take_chain.TakeChain | None = None  # as sent
-    task: Future[list[list[take_chain.ComparedTake]]] | None = None
+    task: intake.Task[list[list[take_chain.ComparedTake]]] | None = None
     slot: int = 0  # this chain's place in its task's results
     compared: list[take_chain.ComparedTake] | None = None
     written: bool = False
@@ -578,7 +577,7 @@ class _Comparisons:
 
     WAVE = 8  # takes placed between sendings
 
-    def __init__(self, pool: Executor | None, watch_terms: tuple[str, ...]) -> None:
+    def __init__(self, pool: intake.Workers | None, watch_terms: tuple[str, ...]) -> None:
         self._pool = pool
         self._watch_terms = watch_terms
         self._chains: list[_Chain] = []  # in the order begun: a story's in its order
@@ -631,7 +630,9 @@ class _Comparisons:
             assert version_id is not None
             if result.counts is not None:
                 writer.update_version(version_id, counts=result.counts.to_dict())
-            writer.add_lineage(chain.story_id, version_id, result.lineage, placed.previous_id)
+            writer.add_lineage(
+                chain.story_id, version_id, result.lineage, placed.previous_id, result.lineage_rows
+            )
             placed.compared = result
         chain.written = True
 
@@ -675,13 +676,11 @@ class _Comparisons:
 
 
 def _task(
-    pool: Executor | None, jobs: list[take_chain.TakeChain]
-) -> Future[list[list[take_chain.ComparedTake]]]:
+    pool: intake.Workers | None, jobs: list[take_chain.TakeChain]
+) -> intake.Task[list[list[take_chain.ComparedTake]]]:
     if pool is not None:
-        return pool.submit(take_chain.compare_chains, jobs)
-    done: Future[list[list[take_chain.ComparedTake]]] = Future()
-    done.set_result(take_chain.compare_chains(jobs))
-    return done
+        return pool.submit(take_chain.compare_chains, jobs, urgent=True)
+    return intake.run_here(take_chain.compare_chains, jobs)
 
 
 def _new_version(
@@ -709,6 +708,9 @@ def _new_version(
         signature=item.signature,
         band_keys=item.band_keys,
         counts=counts.to_dict() if counts else None,
+        byline=item.byline,
+        dateline=item.dateline,
+        sentence_hashes=item.sentence_hashes,
     )
 
 

@@ -105,6 +105,8 @@ def same_item(
         if same:
             return version
     wanted = set(texts_to_compare(existing, document))
+    if not wanted:
+        return None
     text = _without_lines(document.text, bullets(document))
     for version in existing:
         if version.id not in wanted:

@@ -8,7 +8,7 @@ story form a chain, since a take's lineage is traced from the lineage of the tak
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +89,11 @@ class TakeChain:
     watch_terms: tuple[str, ...]
 
 
+# A sentence's lineage as the store's `lineage` row holds it after the version's id:
+# position, origin, parents, began, edits, moves and the restoration's four columns.
+LineageRow = tuple[Any, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class ComparedTake:
     """What comparing a take with the one before gave (`changelog` None for a first take)."""
@@ -97,6 +102,9 @@ class ComparedTake:
     counts: ChangeCounts | None
     lineage: TakeLineage
     significance: Significance
+    # `lineage_rows(lineage)` when a worker sent it; else the writer builds them as it
+    # stores them, a few thousand at a time
+    lineage_rows: tuple[LineageRow, ...] | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         changelog = self.changelog
@@ -125,7 +133,34 @@ class ComparedTake:
                 changelog.new,
             )
         weight = (self.significance.score, self.significance.reasons)
-        return _compared, (packed, _packed_take(self.lineage), weight)
+        rows = self.lineage_rows
+        if rows is None:  # built here, in the worker, not by the single writer
+            rows = tuple(lineage_rows(self.lineage))
+        return _compared, (packed, _packed_take(self.lineage), weight, rows)
+
+
+def lineage_rows(take: TakeLineage) -> Iterator[LineageRow]:
+    """The take's lineage as the store's `lineage` rows, one a sentence."""
+    for position, lineage in enumerate(take.sentences):
+        restored = lineage.restored
+        yield (
+            position,
+            lineage.origin.value,
+            _numbers(lineage.parents),
+            lineage.began,
+            _numbers(lineage.edits),
+            _numbers(lineage.moves),
+            *(
+                (restored.restored_in, restored.removed_in, restored.take, restored.index)
+                if restored
+                else (None, None, None, None)
+            ),
+        )
+
+
+def _numbers(values: Iterable[int]) -> str:
+    """Take numbers or indices as the store keeps them: comma-separated."""
+    return ",".join(map(str, values))
 
 
 # Sent between processes as tuples of plain values: pickling a dataclass per sentence,
@@ -136,8 +171,15 @@ def _packed_paragraphs(paragraphs: tuple[Paragraph, ...]) -> tuple[Any, ...]:
     return tuple((p.kind.value, p.sentences) for p in paragraphs)
 
 
+_KINDS = {kind.value: kind for kind in ParagraphKind}
+_ORIGINS = {origin.value: origin for origin in Origin}
+_SECTIONS = {section.value: section for section in Section}
+_CHANGE_KINDS = {kind.value: kind for kind in ChangeKind}
+_TAGS = {tag.value: tag for tag in Tag}
+
+
 def _paragraphs(packed: tuple[Any, ...]) -> tuple[Paragraph, ...]:
-    return tuple(Paragraph(ParagraphKind(kind), sentences) for kind, sentences in packed)
+    return tuple(Paragraph(_KINDS[kind], sentences) for kind, sentences in packed)
 
 
 def _packed_lineage(lineage: Lineage) -> tuple[Any, ...]:
@@ -157,7 +199,7 @@ def _packed_lineage(lineage: Lineage) -> tuple[Any, ...]:
 def _lineage(packed: tuple[Any, ...]) -> Lineage:
     origin, began, parents, edits, moves, restored = packed
     return Lineage(
-        Origin(origin), began, parents, edits, moves, Restoration(*restored) if restored else None
+        _ORIGINS[origin], began, parents, edits, moves, Restoration(*restored) if restored else None
     )
 
 
@@ -196,7 +238,10 @@ def _next(
 
 
 def _compared(
-    changelog: tuple[Any, ...] | None, lineage: tuple[Any, ...], weight: tuple[Any, ...]
+    changelog: tuple[Any, ...] | None,
+    lineage: tuple[Any, ...],
+    weight: tuple[Any, ...],
+    rows: tuple[LineageRow, ...],
 ) -> ComparedTake:
     log = None
     if changelog is not None:
@@ -204,13 +249,13 @@ def _compared(
         log = ChangeLog(
             tuple(
                 Change(
-                    Section(section),
-                    ChangeKind(kind),
+                    _SECTIONS[section],
+                    _CHANGE_KINDS[kind],
                     old_texts,
                     new_texts,
                     old_index,
                     new_index,
-                    tuple(Tag(tag) for tag in tags),
+                    tuple(_TAGS[tag] for tag in tags),
                     inline,
                     old_paragraphs,
                     new_paragraphs,
@@ -234,7 +279,7 @@ def _compared(
             new,
         )
     counts = ChangeCounts.of(log) if log is not None else None
-    return ComparedTake(log, counts, _take(lineage), Significance(*weight))
+    return ComparedTake(log, counts, _take(lineage), Significance(*weight), rows)
 
 
 def next_of(document: Document, number: int, story_key: str, story_title: str) -> NextTake:

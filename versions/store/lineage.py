@@ -14,6 +14,7 @@ from versions.store.backend import Backend, backend_for
 from versions.store.driver import Driver
 from versions.store.schema import lineage_table, removal_table, sentence_table, version_table
 from versions.store.stored_lineage import lineage_of
+from versions.take_chain import LineageRow, lineage_rows
 
 _COLUMNS = (
     lineage_table.c.position,
@@ -52,35 +53,22 @@ def add_take(
     version_id: int,
     take: TakeLineage,
     previous_id: int | None,
+    rows: Iterable[LineageRow] | None = None,
 ) -> None:
-    """Store a new last take's lineage and what it removed from the take before."""
+    """Store a new last take's lineage and what it removed from the take before; `rows`,
+    the lineage's (`take_chain.lineage_rows`), when a worker built them."""
+    if rows is None:
+        rows = lineage_rows(take)
     backend.insert_rows(
-        driver, backend.rows_insert("lineage", _LINEAGE_COLUMNS), _row_tuples(version_id, take)
+        driver,
+        backend.rows_insert("lineage", _LINEAGE_COLUMNS),
+        ((version_id, *row) for row in rows),
     )
     if previous_id is not None and take.removed:
         backend.insert_rows(
             driver,
             backend.rows_insert("removal", _REMOVAL_COLUMNS),
             [(previous_id, position, story_id, take.number) for position in take.removed],
-        )
-
-
-def _row_tuples(version_id: int, take: TakeLineage) -> Iterable[tuple[Any, ...]]:
-    for position, lineage in enumerate(take.sentences):
-        restored = lineage.restored
-        yield (
-            version_id,
-            position,
-            str(lineage.origin),
-            _numbers(lineage.parents),
-            lineage.began,
-            _numbers(lineage.edits),
-            _numbers(lineage.moves),
-            *(
-                (restored.restored_in, restored.removed_in, restored.take, restored.index)
-                if restored
-                else (None, None, None, None)
-            ),
         )
 
 
@@ -133,10 +121,6 @@ def _lineage(row: Any) -> Lineage:
         row.restored_take,
         row.restored_index,
     )
-
-
-def _numbers(values: Iterable[int]) -> str:
-    return ",".join(map(str, values))
 
 
 def takes_lineage(

@@ -29,6 +29,7 @@ from versions.store.backend import Backend
 from versions.store.driver import Converter, Driver, bind_converter, result_converter
 from versions.store.lineage import LastTake, LineageMemory
 from versions.store.schema import story_table, version_table
+from versions.take_chain import LineageRow
 
 CANDIDATE_LIMIT = 500
 
@@ -52,6 +53,9 @@ class NewVersion:
     signature: tuple[int, ...]
     band_keys: Sequence[int]
     counts: dict[str, Any] | None
+    byline: str
+    dateline: str
+    sentence_hashes: Sequence[str] | None  # the sentences', when a worker hashed them
 
 
 _STORY_COLUMNS = (
@@ -397,6 +401,7 @@ class IngestWriter:
     def insert_version(self, new: NewVersion) -> int:
         """The version, its sentences and its bands; returns the version's id."""
         document, meta = new.document, new.document.meta
+        text = document.text
         values = (
             new.story_id,
             new.number,
@@ -412,13 +417,13 @@ class IngestWriter:
             new.raw,
             new.item_index,
             meta.encoding,
-            document.text,
+            text,
             new.content_hash,
             new.headline,
             new.headline_key,
             new.summary,
-            document.byline,
-            document.dateline,
+            new.byline,
+            new.dateline,
             meta.advisory,
             meta.ednote,
             story_match.pack(new.signature),
@@ -426,20 +431,14 @@ class IngestWriter:
         )
         (version_id,) = self._driver.first(self._sql.insert_version, self._sql.version_in(values))
         self._versions.pop(new.story_id, None)
+        sentences = document.sentences
+        hashes = new.sentence_hashes or map(sentence_hash, (s.text for s in sentences))
         self._backend.insert_rows(
             self._driver,
             self._sql.insert_sentences,
             (
-                (
-                    version_id,
-                    s.index,
-                    s.paragraph,
-                    str(s.section),
-                    str(s.kind),
-                    s.text,
-                    sentence_hash(s.text),
-                )
-                for s in document.sentences
+                (version_id, s.index, s.paragraph, s.section.value, s.kind.value, s.text, hashed)
+                for s, hashed in zip(sentences, hashes, strict=True)
             ),
         )
         self._backend.insert_rows(
@@ -447,12 +446,12 @@ class IngestWriter:
             self._sql.insert_bands,
             [(key, version_id, new.story_id) for key in set(new.band_keys)],
         )
-        self._backend.index_text(self._driver, version_id, document.text)
+        self._backend.index_text(self._driver, version_id, text)
         if not self._announced:
             self._backend.announce(self._driver, version_id)
             self._announced = True
-        if len(document.sentences) <= LineageMemory.MAX_SENTENCES:
-            self._texts[version_id] = tuple(s.text for s in document.sentences)
+        if len(sentences) <= LineageMemory.MAX_SENTENCES:
+            self._texts[version_id] = tuple(s.text for s in sentences)
         return int(version_id)
 
     # lineage (versions.store.lineage)
@@ -479,11 +478,17 @@ class IngestWriter:
         return stored_lineage.removed_before(self._connection, story_id, number)
 
     def add_lineage(
-        self, story_id: int, version_id: int, take: TakeLineage, previous_id: int | None
+        self,
+        story_id: int,
+        version_id: int,
+        take: TakeLineage,
+        previous_id: int | None,
+        rows: Sequence[LineageRow] | None,
     ) -> None:
-        """Store a new last take's lineage, and keep it for tracing the story's next take."""
+        """Store a new last take's lineage (`rows` when a worker built them), and keep it
+        for tracing the story's next take."""
         stored_lineage.add_take(
-            self._driver, self._backend, story_id, version_id, take, previous_id
+            self._driver, self._backend, story_id, version_id, take, previous_id, rows
         )
         texts = self._texts.pop(version_id, None)
         last = self._last_take(story_id)
