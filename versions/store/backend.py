@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
-
 from versions.store.dialect import FIRST_PIECE, starts_with
 from versions.store.driver import Driver
 from versions.store.pieces import numbered_pieces
@@ -53,32 +51,6 @@ class Backend:
     def insert_rows(self, driver: Driver, statement: str, rows: Iterable[Sequence[Any]]) -> None:
         """Add `rows` (tuples in the order of `rows_insert`'s columns) by its `statement`."""
         driver.copy(statement, rows)
-
-    def insert_new(
-        self, connection: Connection, table: Table, values: dict[str, Any], keys: Sequence[str]
-    ) -> bool:
-        """Insert the row unless one with the same `keys` exists; True when inserted."""
-        statement = (
-            self._insert(table)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=keys)
-            .returning(table.c[keys[0]])
-        )
-        return connection.execute(statement).first() is not None
-
-    def upsert(
-        self, connection: Connection, table: Table, values: dict[str, Any], keys: Sequence[str]
-    ) -> None:
-        """Insert the row, or update the one with the same `keys` to these values."""
-        statement = self._insert(table).values(values)
-        changed = {name: statement.excluded[name] for name in values if name not in keys}
-        connection.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
-
-    def _insert(self, table: Table) -> Any:
-        # imported here: the dialect's module is needed only by these writes
-        from sqlalchemy.dialects.postgresql import insert
-
-        return insert(table)
 
     def lock_threading(self, driver: Driver, *, wait: bool) -> bool:
         """Make this transaction the one deciding new stories and stories' guids until it
@@ -123,11 +95,6 @@ class SqliteBackend(Backend):
     name = "sqlite"
     placeholder = "?"
     one_writer = True
-
-    def _insert(self, table: Table) -> Any:
-        from sqlalchemy.dialects.sqlite import insert
-
-        return insert(table)
 
     def sql(self, statement: str) -> str:
         return statement
