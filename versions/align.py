@@ -73,6 +73,7 @@ from collections import Counter
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 from enum import StrEnum
+from itertools import pairwise
 from typing import NamedTuple
 
 from diff_match_patch import diff_match_patch
@@ -113,12 +114,15 @@ class Link(NamedTuple):
 class _Side:
     """Per-sentence facts: normalised key and section, word counts on demand."""
 
-    __slots__ = ("counts", "keys", "sections")
+    __slots__ = ("by_section", "counts", "keys", "sections")
 
     def __init__(self, sentences: Sequence[Sentence]) -> None:
         self.keys = [sentence_key(s.text) for s in sentences]
         self.sections = [s.section for s in sentences]
         self.counts: list[Counter[str] | None] = [None] * len(sentences)
+        self.by_section: dict[Section, list[int]] = {}
+        for position, section in enumerate(self.sections):
+            self.by_section.setdefault(section, []).append(position)
 
     def words(self, position: int) -> Counter[str]:
         counts = self.counts[position]
@@ -126,11 +130,17 @@ class _Side:
             counts = self.counts[position] = word_counts(self.keys[position])
         return counts
 
-    def by_section(self) -> dict[Section, list[int]]:
-        positions: dict[Section, list[int]] = {}
-        for position, section in enumerate(self.sections):
-            positions.setdefault(section, []).append(position)
-        return positions
+    @classmethod
+    def of(cls, sentences: Sequence[Sentence]) -> _Side:
+        """The facts of `sentences`, kept for the one alignment that is likely to ask
+        again: the next take's, where today's new side is the old side."""
+        last = _last_side
+        if last is not None and last[0] is sentences:
+            return last[1]
+        return cls(sentences)
+
+
+_last_side: tuple[Sequence[Sentence], _Side] | None = None  # the last new side, held
 
 
 # A take shares most sentences with the one before it, and each is aligned twice (as the
@@ -149,7 +159,8 @@ def word_counts(text: str) -> Counter[str]:
     return Counter(word_tokens(text))
 
 
-def _shared(a: Counter[str], b: Counter[str]) -> int:
+def shared_words(a: Counter[str], b: Counter[str]) -> int:
+    """Words two texts share, counted with repeats: the numerator of their Dice coefficient."""
     shared = 0
     for word in a.keys() & b.keys():
         n, m = a[word], b[word]
@@ -157,34 +168,30 @@ def _shared(a: Counter[str], b: Counter[str]) -> int:
     return shared
 
 
-def dice(a: Counter[str], b: Counter[str]) -> float:
-    total = a.total() + b.total()
-    return 2 * _shared(a, b) / total if total else 0.0
-
-
 def align(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Link]:
     """Every sentence of both versions in exactly one link, unordered."""
-    old_side, new_side = _Side(old), _Side(new)
-    links: list[Link] = []
+    global _last_side
+    old_side, new_side = _Side.of(old), _Side.of(new)
+    _last_side = (new, new_side)
+    equal_old: list[int] = []  # the pairs of EQUAL links, in order
+    equal_new: list[int] = []
     gaps: list[tuple[list[int], list[int]]] = []
-    old_by_section, new_by_section = old_side.by_section(), new_side.by_section()
     for section in Section:
-        old_pos, new_pos = old_by_section.get(section, []), new_by_section.get(section, [])
+        old_pos = old_side.by_section.get(section, [])
+        new_pos = new_side.by_section.get(section, [])
         old_keys = [old_side.keys[i] for i in old_pos]
         new_keys = [new_side.keys[j] for j in new_pos]
         if old_keys == new_keys:  # the section unchanged: its opcodes would all be equal
-            links.extend(
-                Link(LinkKind.EQUAL, (i,), (j,)) for i, j in zip(old_pos, new_pos, strict=True)
-            )
+            equal_old += old_pos
+            equal_new += new_pos
             continue
         for tag, i1, i2, j1, j2 in _opcodes(old_keys, new_keys):
             if tag == "equal":
-                links.extend(
-                    Link(LinkKind.EQUAL, (i,), (j,))
-                    for i, j in zip(old_pos[i1:i2], new_pos[j1:j2], strict=True)
-                )
+                equal_old += old_pos[i1:i2]
+                equal_new += new_pos[j1:j2]
             else:
                 gaps.append((old_pos[i1:i2], new_pos[j1:j2]))
+    links = _equal_links(equal_old, equal_new)
     if not gaps:
         return links
 
@@ -227,6 +234,13 @@ def align(old: Sequence[Sentence], new: Sequence[Sentence]) -> list[Link]:
     return links
 
 
+def _equal_links(old: list[int], new: list[int]) -> list[Link]:
+    """Old and new positions paired in order as EQUAL links: most of every alignment, so
+    made without `Link`'s Python-level constructor."""
+    make, equal = tuple.__new__, LinkKind.EQUAL
+    return [make(Link, (equal, (i,), (j,))) for i, j in zip(old, new, strict=True)]
+
+
 def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
     """difflib opcodes, computed between patience anchors to stay fast on long documents.
 
@@ -242,7 +256,10 @@ def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, i
         for i, key in enumerate(old)
         if old_count[key] == 1 and new_count.get(key) == 1
     ]
-    anchors = _longest_increasing(candidates)
+    if all(a[1] < b[1] for a, b in pairwise(candidates)):
+        anchors = candidates  # nothing moved: the run is every candidate
+    else:
+        anchors = _longest_increasing(candidates)
     opcodes: list[tuple[str, int, int, int, int]] = []
     i0 = j0 = 0
     for i, j in [*anchors, (len(old), len(new))]:
@@ -321,6 +338,10 @@ def _pair_gap(
     n, m = len(gap_old), len(gap_new)
     if not n or not m:
         return []
+    if n == m == 1:  # the programme's only pairing: the two sentences, if they qualify
+        if _group_gain(gap_old, gap_new, old_side, new_side):
+            return [Link(LinkKind.CHANGED, (gap_old[0],), (gap_new[0],))]
+        return []
     band = None if n * m <= _FULL_DP_CELLS else _BAND
 
     def in_band(i: int, j: int) -> bool:
@@ -373,8 +394,7 @@ _GROUPS = (
 def _group_gain(old: list[int], new: list[int], old_side: _Side, new_side: _Side) -> int:
     """Words shared by the two groups if they qualify as a pair, else 0."""
     if len(old) == 1 and len(new) == 1:
-        a, b = old_side.words(old[0]), new_side.words(new[0])
-        return _shared(a, b) if dice(a, b) >= PAIR_THRESHOLD else 0
+        return _paired_words(old_side.words(old[0]), new_side.words(new[0]))
     one, one_side, many, many_side = (
         (old[0], old_side, new, new_side) if len(old) == 1 else (new[0], new_side, old, old_side)
     )
@@ -382,10 +402,21 @@ def _group_gain(old: list[int], new: list[int], old_side: _Side, new_side: _Side
     joined: Counter[str] = Counter()
     for piece in many:
         words = many_side.words(piece)
-        if not words or _shared(words, whole) < PART_CONTAINMENT * words.total():
+        if not words or shared_words(words, whole) < PART_CONTAINMENT * words.total():
             return 0
         joined.update(words)
-    return _shared(whole, joined) if dice(whole, joined) >= PAIR_THRESHOLD else 0
+    return _paired_words(whole, joined)
+
+
+def _paired_words(a: Counter[str], b: Counter[str]) -> int:
+    """`shared_words(a, b)` when their Dice coefficient reaches `PAIR_THRESHOLD`, else 0;
+    words are not compared when the lengths alone keep the pair below it."""
+    size, other_size = a.total(), b.total()
+    total = size + other_size
+    if not total or 2 * min(size, other_size) / total < PAIR_THRESHOLD:
+        return 0
+    shared = shared_words(a, b)
+    return shared if 2 * shared / total >= PAIR_THRESHOLD else 0
 
 
 def _rewritten(old_text: str, new_text: str) -> bool:
@@ -515,7 +546,7 @@ def _edited_moves(
             other_size = other.total()
             if 2 * min(size, other_size) / (size + other_size) < MOVE_THRESHOLD:
                 continue  # too different in length to share enough words
-            similarity = dice(words, other)
+            similarity = 2 * shared_words(words, other) / (size + other_size)  # Dice
             if similarity >= MOVE_THRESHOLD:
                 candidates.append((-similarity, i, j))
     candidates.sort()
@@ -530,11 +561,9 @@ def _edited_moves(
     return links
 
 
-_TOKEN = re.compile(
-    r"(?:\w\.){2,}|[$€£¥]?\w+(?:(?:['’\-]|(?<=\d)[.,:](?=\d))\w+)*(?:(?<=\d)%)?"
-    r"|\s+|([^\w\s])\1*|.",
-    re.DOTALL,
-)
+_WORD_OR_SPACE = r"(?:\w\.){2,}|[$€£¥]?\w+(?:(?:['’\-]|(?<=\d)[.,:](?=\d))\w+)*(?:(?<=\d)%)?|\s+"
+_TOKEN = re.compile(rf"{_WORD_OR_SPACE}|([^\w\s])\1*|.", re.DOTALL)
+_SINGLE_MARK_TOKEN = re.compile(rf"{_WORD_OR_SPACE}|[^\w\s]|.", re.DOTALL)  # no group: findall
 _DMP = diff_match_patch()
 _DMP.Diff_Timeout = 0  # sentences are short: always the exact diff, same on every run
 
@@ -551,17 +580,18 @@ def _token_diff(old_text: str, new_text: str) -> tuple[tuple[int, str], ...]:
     Kept for the last pairs: aligning asks whether a changed pair was rewritten, then
     the change log diffs the same pair for its inline marks.
     """
-    old_tokens = list(map(_MATCHED, _TOKEN.finditer(old_text)))
-    new_tokens = list(map(_MATCHED, _TOKEN.finditer(new_text)))
+    old_tokens, new_tokens = _tokens(old_text), _tokens(new_text)
     # one character per distinct token, numbered in order of first appearance
     appearing = dict.fromkeys(old_tokens)
     appearing.update(dict.fromkeys(new_tokens))
-    vocabulary: dict[str, str] = {}
-    tokens: dict[str, str] = {}
-    for number, token in enumerate(appearing):
-        char = chr(0xE000 + number) if number < 6400 else chr(0xF0000 + number)
-        vocabulary[token] = char
-        tokens[char] = token
+    if len(appearing) <= len(_CODES):  # a sentence or two: the chars made once
+        vocabulary = dict(zip(appearing, _CODES, strict=False))
+    else:  # the private use area's 6,400 chars, then plane 15's
+        vocabulary = {
+            token: chr(0xE000 + number) if number < 6400 else chr(0xF0000 + number)
+            for number, token in enumerate(appearing)
+        }
+    tokens = dict(zip(vocabulary.values(), vocabulary, strict=True))
     encoded = _DMP.diff_main(
         "".join(map(vocabulary.__getitem__, old_tokens)),
         "".join(map(vocabulary.__getitem__, new_tokens)),
@@ -570,7 +600,17 @@ def _token_diff(old_text: str, new_text: str) -> tuple[tuple[int, str], ...]:
     return tuple((op, "".join(map(tokens.__getitem__, chars))) for op, chars in encoded)
 
 
+def _tokens(text: str) -> list[str]:
+    """`_TOKEN`'s tokens of `text`; found without a match object each where no mark is
+    repeated (almost every sentence), since then each mark is a token of its own."""
+    if _REPEATED_MARK.search(text) is None:
+        return _SINGLE_MARK_TOKEN.findall(text)
+    return list(map(_MATCHED, _TOKEN.finditer(text)))
+
+
+_REPEATED_MARK = re.compile(r"([^\w\s])\1")
 _MATCHED = re.Match.group
+_CODES = [chr(0xE000 + number) for number in range(512)]  # the first chars `_token_diff` uses
 
 
 def _absorb_short_equalities(pieces: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -605,13 +645,11 @@ def _absorb_short_equalities(pieces: Sequence[tuple[int, str]]) -> list[tuple[in
 
 def _punctuated(text: str) -> bool:
     """Whether a punctuation mark, a phrase boundary, stands in `text`."""
-    return any(
-        not m.group()[0].isalnum() and not m.group().isspace() for m in _TOKEN.finditer(text)
-    )
+    return any(not token[0].isalnum() and not token.isspace() for token in _tokens(text))
 
 
 def _word_count(text: str) -> int:
-    return sum(1 for match in _TOKEN.finditer(text) if match.group()[0].isalnum())
+    return sum(1 for token in _tokens(text) if token[0].isalnum())
 
 
 def same_as_written(old_text: str, new_text: str) -> bool:

@@ -51,6 +51,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from versions.model import ChangeKind, Tag
 from versions.normalise import normalise
@@ -74,6 +75,12 @@ _CLAUSE_VERBS = {
     "show": "show", "shows": "show", "alleged": "allege",  # "the alleged ringleader"
 }  # fmt: skip
 _VERB_WORDS = {"according", *_SPEECH_VERBS, *_CLAUSE_VERBS}  # the words an attribution turns on
+# A verb word standing as a whole word: a word of `_word_spans` is one only where this matches.
+# The lookahead on their first letters lets the engine pass over most word starts at once.
+_ANY_VERB_WORD = re.compile(
+    rf"\b(?=[{''.join(sorted({word[0] for word in _VERB_WORDS}))}])"
+    rf"(?:{'|'.join(sorted(_VERB_WORDS))})\b"
+)
 _PARTICIPLES = {"saying", "adding", "telling"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 # Read backwards from its verb, a subject ends where another clause begins.
@@ -164,8 +171,7 @@ _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘‚](?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])['’](?=[\s.,;:!?)\]—–-]|$)")
 
 
-@dataclass(frozen=True, slots=True)
-class _Hunk:
+class _Hunk(NamedTuple):
     old_start: int
     old_end: int
     new_start: int
@@ -183,9 +189,7 @@ def classify(
             return (Tag.QUOTE,)
         return ()
     hunks = [h for h in _hunks(inline) if normalise(h.deleted) != normalise(h.inserted)]
-    quote_touched = _quoted_words(old_text) != _quoted_words(new_text) or (
-        _count_quote_marks(old_text) != _count_quote_marks(new_text)
-    )
+    quote_touched = _quote_touched(old_text, new_text)
     if not quote_touched and _is_cosmetic(old_text, new_text, hunks):
         return (Tag.COSMETIC,)
     old_attributions, new_attributions = _attributions(old_text), _attributions(new_text)
@@ -237,20 +241,6 @@ def _hunks(inline: tuple[tuple[int, str], ...]) -> list[_Hunk]:
 Span = tuple[int, int]
 
 
-def _touches(hunks: list[_Hunk], old_spans: list[Span], new_spans: list[Span]) -> bool:
-    """Whether a hunk overlaps a span: on the old side for what it deletes, new for inserts."""
-
-    def overlaps(start: int, end: int, spans: list[Span]) -> bool:
-        if start == end:  # a pure insertion or deletion point: inside a span, not at its edge
-            return any(s < start < e for s, e in spans)
-        return any(start < e and s < end for s, e in spans)
-
-    return any(
-        overlaps(h.old_start, h.old_end, old_spans) or overlaps(h.new_start, h.new_end, new_spans)
-        for h in hunks
-    )
-
-
 def _quote_spans(text: str) -> list[Span]:
     """Character ranges of quoted passages; an unclosed quote runs to the end."""
     if not _ANY_QUOTE.search(text):
@@ -273,6 +263,15 @@ def _quote_spans(text: str) -> list[Span]:
         if close is not None and not any(s <= match.start() < e for s, e in spans):
             spans.append((match.start(), close.end()))
     return spans
+
+
+def _quote_touched(old_text: str, new_text: str) -> bool:
+    """The quoted words differ, or the number of quotation marks does."""
+    if not (_ANY_QUOTE.search(old_text) or _ANY_QUOTE.search(new_text)):
+        return False  # no quotation mark on either side: nothing quoted, no mark counted
+    return _quoted_words(old_text) != _quoted_words(new_text) or (
+        _count_quote_marks(old_text) != _count_quote_marks(new_text)
+    )
 
 
 def _count_quote_marks(text: str) -> int:
@@ -303,8 +302,11 @@ def _sources(attributions: list[_Attribution]) -> set[str]:
 
 def _attributions(text: str) -> list[_Attribution]:
     """Each speech verb with its subject, audience and manner; each anonymity phrase."""
-    words = _word_spans(text)
     found: list[_Attribution] = []
+    if text.isascii() and not _ANY_VERB_WORD.search(text.lower()):
+        words: list[tuple[str, int, int]] = []  # no verb word: no speech to read (most sentences)
+    else:
+        words = _word_spans(text)
     for k in [k for k, (word, _, _) in enumerate(words) if word in _VERB_WORDS]:
         word, start, end = words[k]
         if word == "according" and k + 1 < len(words) and words[k + 1][0] == "to":
@@ -465,6 +467,8 @@ def _verb_phrase_end(text: str, words: list[tuple[str, int, int]], k: int) -> in
 
 def _outside(text: str, spans: list[Span]) -> str:
     """The text with the given spans blanked out, positions kept."""
+    if not spans:
+        return text
     chars = list(text)
     for start, end in spans:
         chars[start:end] = " " * (end - start)
@@ -491,11 +495,16 @@ def _figure_changed(deleted: str, inserted: str) -> bool:
 
 def _figures(text: str) -> Counter[str]:
     """The figures of a text, each as its value: "three percent" and "3%" are one figure."""
-    return Counter(token for token in _canonical_tokens(text) if _is_figure(token))
+    return Counter(
+        [
+            token
+            for token in _canonical_tokens(text)
+            if token[0].isdigit() or token in _FIGURE_WORDS or " " in token
+        ]
+    )
 
 
-def _is_figure(token: str) -> bool:
-    return token[0].isdigit() or token in _NUMBER_SIGNS or token in _NUMBER_WORDS or " " in token
+_FIGURE_WORDS = _NUMBER_SIGNS | _NUMBER_WORDS
 
 
 @functools.lru_cache(maxsize=1024)
@@ -509,35 +518,54 @@ def _canonical_tokens(text: str) -> tuple[str, ...]:
     month; "may" is the verb. Case is folded.
     """
     raw = _TOKEN.findall(normalise(text))
+    forms = list(map(_TOKEN_FORMS.get, raw))
+    if None in forms:  # tokens not seen lately
+        if len(_TOKEN_FORMS) >= _MAX_TOKEN_FORMS:
+            _TOKEN_FORMS.clear()
+        for k, form in enumerate(forms):
+            if form is None:
+                forms[k] = _TOKEN_FORMS[raw[k]] = _token_form(raw[k])
+    if _JOINS_NEXT.isdisjoint(forms):  # each token stands alone: its form, dropped if ""
+        return tuple(filter(None, forms))
     tokens: list[str] = []
     append = tokens.append
     count = len(raw)
     k = 0
     while k < count:
-        token = raw[k]
+        form = forms[k]
         k += 1
-        first = token[0]
-        if first.isdigit():
-            append(token.replace(",", ""))
-            continue
-        lowered = token.casefold().rstrip(".")
-        if lowered in _JOINS_NEXT and k < count:
+        if form in _JOINS_NEXT and k < count:  # the form of a joining word is the word
             following = raw[k].casefold()
-            if lowered == "per" and following == "cent":
+            if form == "per" and following == "cent":
                 append("%")
                 k += 1
                 continue
-            if lowered in _RELATIVE and following.rstrip("s") in _TIME_UNITS:
-                append(f"{lowered} {following}")
+            if form in _RELATIVE and following.rstrip("s") in _TIME_UNITS:
+                append(f"{form} {following}")
                 k += 1
                 continue
-        if lowered in _MONTHS_ALSO_WORDS and not first.isupper():
-            append(f"~{lowered}")  # the verb, never a figure
-        elif first.isalnum() or token in _NUMBER_SIGNS:
-            append(_FIGURE_SPELLINGS.get(lowered, lowered))
+        if form:
+            append(form)
     return tuple(tokens)
 
 
+def _token_form(token: str) -> str:
+    """One token as `_canonical_tokens` writes it when it stands alone; "" when dropped."""
+    first = token[0]
+    if first.isdigit():
+        return token.replace(",", "")
+    lowered = token.casefold().rstrip(".")
+    if lowered in _MONTHS_ALSO_WORDS and not first.isupper():
+        return f"~{lowered}"  # the verb, never a figure
+    if first.isalnum() or token in _NUMBER_SIGNS:
+        return _FIGURE_SPELLINGS.get(lowered, lowered)
+    return ""
+
+
+# Each token's form, kept: a take's sentences share most of their words with the takes
+# before. Emptied when full, so it stays small whatever the archive's vocabulary.
+_TOKEN_FORMS: dict[str, str] = {}
+_MAX_TOKEN_FORMS = 20_000
 _JOINS_NEXT = _RELATIVE | {"per"}  # words read together with the one after them
 
 

@@ -13,6 +13,12 @@ from versions.classify import classify
 from versions.model import Change, ChangeKind, ChangeLog, Document, Sentence, VersionRef
 
 _WITH_INLINE = {ChangeKind.CHANGED, ChangeKind.SPLIT, ChangeKind.MERGED, ChangeKind.MOVED}
+# What a link reports as: an EQUAL link that is edited differs in typography only (quotes
+# or dashes restyled), and is reported changed.
+_CHANGE_KIND = {
+    kind: ChangeKind.CHANGED if kind is LinkKind.EQUAL else ChangeKind(kind.value)
+    for kind in LinkKind
+}
 
 
 def compare(
@@ -59,10 +65,11 @@ def _in_reading_order(chosen: Sequence[Link], links: Sequence[Link], old_count: 
     if not any(not link.new for link in chosen):  # by new position alone
         return sorted(chosen, key=_first_new)
     new_of_old = [-1.0] * old_count
-    for link in links:
-        if link.new and link.kind is not LinkKind.MOVED:
-            for i in link.old:
-                new_of_old[i] = max(link.new)
+    for kind, olds, news in links:
+        if news and kind is not LinkKind.MOVED:
+            last = max(news)
+            for i in olds:
+                new_of_old[i] = last
     preceding = -1.0
     for i in range(old_count):
         if new_of_old[i] >= 0:
@@ -85,24 +92,31 @@ def _first_new(link: Link) -> int:
 def _change(link: Link, old: Sequence[Sentence], new: Sequence[Sentence]) -> Change | None:
     old_side = [old[i] for i in link.old]
     new_side = [new[j] for j in link.new]
-    old_text = " ".join(s.text for s in old_side)
-    new_text = " ".join(s.text for s in new_side)
+    old_texts = tuple([s.text for s in old_side])
+    new_texts = tuple([s.text for s in new_side])
+    old_text = " ".join(old_texts)
+    new_text = " ".join(new_texts)
     edited = bool(old_side and new_side) and not same_as_written(old_text, new_text)
     if link.kind is not LinkKind.MOVED and link.old and link.new and not edited:
         return None  # the same words, only re-wrapped or re-segmented
-    # an EQUAL link that is edited differs in typography only: quotes or dashes restyled
-    kind = ChangeKind.CHANGED if link.kind is LinkKind.EQUAL else ChangeKind(link.kind.value)
+    kind = _CHANGE_KIND[link.kind]
     inline = tuple(word_diff(old_text, new_text)) if kind in _WITH_INLINE and edited else ()
     section = new_side[0].section if new_side else old_side[0].section
     return Change(
         section=section,
         kind=kind,
-        old=tuple(s.text for s in old_side),
-        new=tuple(s.text for s in new_side),
-        old_index=tuple(s.index for s in old_side),
-        new_index=tuple(s.index for s in new_side),
+        old=old_texts,
+        new=new_texts,
+        old_index=link.old,  # a document's sentence sits at its own index
+        new_index=link.new,
         tags=classify(kind, old_text, new_text, inline),
         inline=inline,
-        old_paragraphs=tuple(sorted({s.paragraph for s in old_side})),
-        new_paragraphs=tuple(sorted({s.paragraph for s in new_side})),
+        old_paragraphs=_paragraphs(old_side),
+        new_paragraphs=_paragraphs(new_side),
     )
+
+
+def _paragraphs(side: list[Sentence]) -> tuple[int, ...]:
+    if len(side) == 1:
+        return (side[0].paragraph,)
+    return tuple(sorted({s.paragraph for s in side}))

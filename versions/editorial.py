@@ -202,7 +202,24 @@ class Numbering:
 
 
 def _body_numbers(document: Document) -> tuple[dict[int, int], frozenset[int]]:
-    """Editor numbers of the body paragraphs, and the document numbers of the subheads."""
+    """Editor numbers of the body paragraphs, and the document numbers of the subheads.
+
+    The last document's are kept: a take numbered as the new version of one comparison is
+    numbered again as the old version of the next.
+    """
+    global _last_numbered
+    last = _last_numbered
+    if last is not None and last[0] is document:
+        return last[1]
+    numbered = _numbered(document)
+    _last_numbered = (document, numbered)
+    return numbered
+
+
+_last_numbered: tuple[Document, tuple[dict[int, int], frozenset[int]]] | None = None
+
+
+def _numbered(document: Document) -> tuple[dict[int, int], frozenset[int]]:
     numbers: dict[int, int] = {}
     subheads: set[int] = set()
     start = _body_start(document)

@@ -26,9 +26,9 @@ from versions.align import (
     Link,
     LinkKind,
     align,
-    dice,
     same_as_written,
     sentence_key,
+    shared_words,
     word_counts,
     word_diff,
 )
@@ -134,8 +134,17 @@ def next_take(
             old_text = old_sentences[olds[0]].text
             new_text = new_sentences[news[0]].text
             if kind is LinkKind.EQUAL and old_text == new_text:  # carried as it was
-                result[news[0]] = Lineage(
-                    Origin.EQUAL, parent.began, olds, parent.edits, parent.moves, parent.restored
+                result[news[0]] = (
+                    parent  # carried in the take before too, from the same place: its equal
+                    if parent.origin is Origin.EQUAL and parent.parents == olds
+                    else Lineage(
+                        Origin.EQUAL,
+                        parent.began,
+                        olds,
+                        parent.edits,
+                        parent.moves,
+                        parent.restored,
+                    )
                 )
                 continue
         else:
@@ -169,9 +178,9 @@ def next_take(
             earlier.lineage.moves,
             Restoration(number, earlier.removed_in, earlier.take, earlier.index),
         )
-    sentences = tuple(lineage for lineage in result if lineage is not None)
+    sentences = tuple([lineage for lineage in result if lineage is not None])
     assert len(sentences) == len(new_sentences), "every new sentence is in one link"
-    removed = tuple(i for i in range(len(old_sentences)) if i not in carried)
+    removed = tuple([i for i in range(len(old_sentences)) if i not in carried])
     return TakeLineage(number, sentences, removed)
 
 
@@ -224,12 +233,10 @@ def _restorations(added: Sequence[tuple[int, str]], pool: Sequence[Removed]) -> 
         size = words.total()
         for number, other in enumerate(pool_words):
             if number not in used:
-                other_size = pool_sizes[number]
-                if size + other_size and (
-                    2 * min(size, other_size) / (size + other_size) < RESTORE_THRESHOLD
-                ):
-                    continue  # too different in length to share enough words
-                similarity = dice(words, other)
+                total = size + pool_sizes[number]
+                if not total or 2 * min(size, pool_sizes[number]) / total < RESTORE_THRESHOLD:
+                    continue  # too different in length to share enough words (or no words)
+                similarity = 2 * shared_words(words, other) / total  # Dice on words
                 if similarity >= RESTORE_THRESHOLD:
                     scored.append((-similarity, number, j))
     scored.sort()
