@@ -75,10 +75,12 @@ _TIME_QUALIFIERS = _words(
 
 # A run of sentence-final punctuation (spaced ellipses ". . ." included), then closing quotes,
 # brackets and footnote marks, then the space before the next word. It starts only where a
-# run starts: trying every offset inside a long run of dots would be quadratic.
+# run starts: trying every offset inside a long run of dots would be quadratic. The run's
+# first character comes first, before the look-behinds, so that the engine skips ahead to
+# the next punctuation mark instead of trying the look-behinds at every character.
 _CANDIDATE = re.compile(
-    r"(?<![.!?…。．])(?<![.…] )"  # not inside a run
-    r"[.!?…。．]++(?: [.…]++)*+"
+    r"[.!?…。．](?<![.!?…。．][.!?…。．])(?<![.…] [.!?…。．])"  # not inside a run
+    r"[.!?…。．]*+(?: [.…]++)*+"
     r"(?P<close>[\"'”’“)\]»]*+(?:\[\d{1,3}\])*+)(?= )"
 )
 
@@ -130,6 +132,13 @@ _FORCED_START = re.compile(
 
 _OPENING_PUNCTUATION = "\"'“‘«(["
 _DASHES = "-–—"
+_ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_WORD_CHARACTERS = re.compile(r"\w*")
+# The most characters `_LIST_LABEL_ONLY` matches: a bullet, a space, "viii" and ".)".
+_LONGEST_LIST_LABEL = 8
+# Tokens that are abbreviations only before some words; any other word without a period
+# and longer than an initial ends its sentence before a capital.
+_MAY_BE_ABBREVIATED = _NEVER_FINAL | _SOMETIMES_FINAL
 
 
 def split_sentences(text: str) -> list[str]:
@@ -142,6 +151,13 @@ def split_sentences(text: str) -> list[str]:
     if len(text) > _CACHED_LENGTH:
         return _split(text)
     return list(_split_paragraph(text))
+
+
+def paragraph_sentences(text: str) -> tuple[str, ...]:
+    """`split_sentences` as the tuple a `Paragraph` holds: a cached one is not copied."""
+    if len(text) > _CACHED_LENGTH:
+        return tuple(_split(text))
+    return _split_paragraph(text)
 
 
 _CACHED_PARAGRAPHS = 4096  # about 2 KB each at most: a few MB
@@ -161,53 +177,68 @@ def _split(text: str) -> list[str]:
     cuts: list[int] = []
     start = 0
     for match in _CANDIDATE.finditer(text):
-        forced_before = bisect_right(forced, match.start())
-        if forced_before:
-            start = max(start, forced[forced_before - 1])
+        if forced:
+            forced_before = bisect_right(forced, match.start())
+            if forced_before:
+                start = max(start, forced[forced_before - 1])
         cut = _sentence_end(text, match, start)
         if cut is not None:
             cuts.append(cut)
             start = cut + 1  # every cut is followed by a space
-    cuts = sorted(set(cuts).union(forced))
+    if forced:
+        cuts = sorted(set(cuts).union(forced))
     sentences = []
     previous = 0
-    for cut in [*cuts, len(text)]:
-        sentence = text[previous:cut].strip()
-        if sentence:
+    for cut in cuts:
+        if sentence := text[previous:cut].strip():
             sentences.append(sentence)
         previous = cut
+    if sentence := text[previous:].strip():
+        sentences.append(sentence)
     return sentences
 
 
 def _sentence_end(text: str, match: re.Match[str], start: int) -> int | None:
-    """Where the sentence ends if this punctuation run ends one, else None."""
-    punctuation = match.group()[: len(match.group()) - len(match.group("close"))]
-    closed = bool(match.group("close"))
-    next_word = _NEXT_WORD.match(text, match.end() + 1)
-    assert next_word is not None  # the pattern matches the empty string
-    word = next_word.group(1)
-    if not _starts_sentence(word) and not _ENCLOSED_LABEL.match(text, match.end() + 1):
-        return None
-    if _CITATION.match(text, match.end() + 1):
-        return None
-    token_start = text.rfind(" ", 0, match.start()) + 1
-    token = text[token_start : match.start()].lstrip(_OPENING_PUNCTUATION)
+    """Where the sentence ends if this punctuation run ends one, else None.
 
-    if " " in punctuation:  # spaced ellipsis ". . ." (a fourth period ends the sentence)
-        if token:  # "compounds. . . . The": the first period ends it, the ellipsis opens the next
-            return match.start() + 1
-        return match.end() if punctuation.count(".") >= 4 else None
-    if punctuation != ".":  # "?", "!", "...", "?!": final whenever a sentence can follow
-        return match.end()
-    if _LIST_LABEL_ONLY.fullmatch(text, start, match.end()):
+    Most candidates are a full stop before a capitalised word ("said. The"): they are
+    decided from the token before the stop alone, without looking at the next word.
+    """
+    end = match.end()
+    after = text[end + 1]  # the pattern ends before a space, and the text is stripped
+    word: str | None = None
+    if after not in _ASCII_UPPER:  # quotes, brackets, lower case: the next word decides
+        next_word = _NEXT_WORD.match(text, end + 1)
+        assert next_word is not None  # the pattern matches the empty string
+        word = next_word.group(1)
+        if not _starts_sentence(word) and not _ENCLOSED_LABEL.match(text, end + 1):
+            return None
+        if after == "(" and _CITATION.match(text, end + 1):
+            return None
+    punctuation_start, close_start = match.start(), match.start("close")
+    token_start = text.rfind(" ", 0, punctuation_start) + 1
+    token = text[token_start:punctuation_start].lstrip(_OPENING_PUNCTUATION)
+    punctuation = text[punctuation_start:close_start]
+    if punctuation != ".":
+        if " " in punctuation:  # spaced ellipsis ". . ." (a fourth period ends the sentence)
+            if token:  # "compounds. . . . The": the first period ends it, the ellipsis opens
+                return punctuation_start + 1  # the next
+            return end if punctuation.count(".") >= 4 else None
+        return end  # "?", "!", "...", "?!": final whenever a sentence can follow
+    if end - start <= _LONGEST_LIST_LABEL and _LIST_LABEL_ONLY.fullmatch(text, start, end):
         return None
-    if closed and match.group("close")[0] in "\"'”’“":  # '... he said." The next'
-        if token.lower() in _NEVER_FINAL or text[match.end() + 1] in _DASHES:
+    key = token.lower()
+    if close_start < end and text[close_start] in "\"'”’“":  # '... he said." The next'
+        if key in _NEVER_FINAL or after in _DASHES:
             return None  # '"... a long game." - Matthew Ingram': the attribution stays
-        return match.end()
-    if _is_abbreviation_before(token, word, text, start, match):
+        return end
+    if word is None:
+        if key not in _MAY_BE_ABBREVIATED and "." not in token and len(token) != 1:
+            return end  # a plain word (no initial, no a.m.) before a capital: final
+        word = _WORD_CHARACTERS.match(text, end + 1).group()  # type: ignore[union-attr]
+    if _is_abbreviation_before(key, token, word, text, start, match):
         return None
-    return match.end()
+    return end
 
 
 def _starts_sentence(word: str) -> bool:
@@ -216,10 +247,10 @@ def _starts_sentence(word: str) -> bool:
 
 
 def _is_abbreviation_before(
-    token: str, word: str, text: str, start: int, match: re.Match[str]
+    key: str, token: str, word: str, text: str, start: int, match: re.Match[str]
 ) -> bool:
-    """Whether the period after `token` marks an abbreviation rather than a sentence end."""
-    key = token.lower()
+    """Whether the period after `token` (`key` lower-cased) marks an abbreviation rather
+    than a sentence end."""
     if key in _NEVER_FINAL:
         return True
     if word[:1].isdigit():

@@ -130,52 +130,41 @@ def minima(shingle_hashes: bytes, counts: Sequence[int]) -> Any:
     """Per group of `counts[i]` consecutive hashes (at least 1), per permutation (a, b),
     the least `(a * x + b) % _PRIME` over the group's hashes x: a (groups, 64) array.
 
-    Vectorised over shingles and permutations in 64-bit integers. x is first folded
-    modulo the Mersenne prime p = 2**61 - 1 (the same residue, below 2**61 + 8), then
-    a and x are cut into 32-bit halves, a1 below 2**29 and x1 at most 2**29, so that
-    no partial product overflows and only a0 * x0 needs folding (2**61 = 1, 2**64 = 8
-    modulo p). Same values as the definition, bit for bit: stored signatures and
-    bands stay comparable. Shingles go in chunks small enough for the CPU's cache,
-    through three scratch matrices; a take's few new sentences make one chunk, so
-    the cost is mostly numpy calls, kept few.
+    Vectorised over shingles and permutations, exact: stored signatures and bands stay
+    comparable. With x = x1 * 2**32 + x0, a * x + b is congruent to the 95-bit
+    S = a' * x1 + a * x0 + b, a' = a * 2**32 mod p, whose quotient by p is below 2**34:
+    float64 estimates it to within 2**-17 (see `_permutation_arrays`), so one product
+    of that quotient q with p, in 64-bit integers that wrap, leaves S - q * p, which is
+    the value or the value plus p; the lesser of r and r - p (which wraps below zero)
+    is the value. Shingles go in chunks small enough for the CPU's cache; a take's few
+    new sentences make one chunk, so the cost is mostly numpy calls, kept few.
     """
     import numpy as np
 
-    a_low, a_high, a_high_x8, b = _permutation_arrays()
-    prime, low32, low29 = np.uint64(_PRIME), np.uint64(0xFFFFFFFF), np.uint64((1 << 29) - 1)
-    shift29, shift32, shift61 = np.uint64(29), np.uint64(32), np.uint64(61)
+    fractions, a_high, a_low, offset = _permutation_arrays()
+    prime = np.uint64(_PRIME)
     x = np.frombuffer(shingle_hashes, dtype=">u8").astype(np.uint64)
-    x = (x & prime) + (x >> shift61)
+    x_high, x_low = (x >> np.uint64(32))[:, None], (x & np.uint64(0xFFFFFFFF))[:, None]
+    halves = np.ones((x.size, 3))  # x1, x0, 1: the rows of the quotient's estimate
+    halves[:, 0:1] = x_high
+    halves[:, 1:2] = x_low
     starts = list(itertools.accumulate(counts[:-1], initial=0))
     result = np.empty((len(counts), PERMUTATIONS), dtype=np.uint64)
-    scratch = np.empty((3, min(_CHUNK, x.size), PERMUTATIONS), dtype=np.uint64)
     for start in range(0, x.size, _CHUNK):
-        part = x[start : start + _CHUNK]
-        value, middle, product = scratch[:, : part.size]
-        x_low, x_high = (part & low32)[:, None], (part >> shift32)[:, None]
-        np.multiply(x_high, a_high_x8, out=value)  # a1 * x1 * 2**64 = 8 * a1 * x1, below 2**61
-        np.multiply(x_low, a_high, out=middle)
-        np.multiply(x_high, a_low, out=product)
-        middle += product  # below 2**62; times 2**32 = high * 2**61 + low * 2**32
-        np.right_shift(middle, shift29, out=product)
+        end = start + _CHUNK
+        quotient = np.matmul(halves[start:end], fractions)  # S / p + 1/2 - 2**-16
+        quotient += _TWO_TO_52  # rounded to an integer q, which is the low bits of its float
+        value = np.multiply(x_high[start:end], a_high)
+        product = np.multiply(x_low[start:end], a_low)
         value += product
-        middle &= low29
-        middle <<= shift32
-        value += middle
-        np.multiply(x_low, a_low, out=product)  # below 2**64: folded
-        np.bitwise_and(product, prime, out=middle)
-        value += middle
-        product >>= shift61
-        value += product
-        value += b  # five terms, below 2**63 + 2**34: no wrap
-        np.right_shift(value, shift61, out=product)
-        value &= prime
-        value += product  # below 2**61 + 4, the same residue
-        if value.max() >= prime:  # about once in 2**58 values
-            value[...] = np.where(value >= prime, value - prime, value)
+        value += offset  # S + p + q's bits offset times p
+        np.multiply(quotient.view(np.uint64), prime, out=product)
+        value -= product  # S + p - q * p: the value, or the value plus p
+        np.subtract(value, prime, out=product)
+        np.minimum(value, product, out=value)
         # the groups this chunk holds a part of: the first may have begun in an earlier one
         first = bisect.bisect_right(starts, start) - 1
-        last = bisect.bisect_left(starts, start + part.size)
+        last = bisect.bisect_left(starts, start + len(value))
         offsets = [max(group_start - start, 0) for group_start in starts[first:last]]
         parts = np.minimum.reduceat(value, offsets, axis=0)
         if starts[first] < start:
@@ -186,18 +175,42 @@ def minima(shingle_hashes: bytes, counts: Sequence[int]) -> Any:
 
 _CHUNK = 256
 _BATCH = 1 << 16  # shingles hashed before their minima are taken: 512 KB
+_TWO_TO_52 = float(1 << 52)  # from 2**52 to 2**53, a float64's mantissa is the integer
+_TWO_TO_52_BITS = 0x4330000000000000  # 2.0**52 as a 64-bit integer: 2**52 + q is these + q
 
 
 @functools.cache
 def _permutation_arrays() -> tuple[Any, ...]:
-    """The coefficients as uint64 rows: a's low half, a's high half, 8 × that, and b."""
+    """The coefficients as the rows `minima` computes with.
+
+    `fractions` (3, 64): a' / p, a / p and b / p + 1/2 - 2**-16, each within 2**-53 of
+    its value; the estimate x1 * a' / p + x0 * a / p + b / p + 1/2 - 2**-16 sums three
+    terms below 2**32 in any order and is within 2**-17 of S / p + 1/2 - 2**-16, so it
+    rounds to the integer part of S / p or the one above, never further. The rest are
+    uint64 rows: a', a, and b + p + 2**52's bits times p modulo 2**64, which takes the
+    float's bits back off q * p.
+    """
+    from fractions import Fraction
+
     import numpy as np
 
-    a = np.array([a for a, _ in _COEFFICIENTS], dtype=np.uint64)
-    b = np.array([b for _, b in _COEFFICIENTS], dtype=np.uint64)
-    a_low = a & np.uint64(0xFFFFFFFF)
-    a_high = a >> np.uint64(32)  # below 2**29
-    return a_low, a_high, a_high * np.uint64(8), b
+    a_high = [(a << 32) % _PRIME for a, _ in _COEFFICIENTS]
+    a_low = [a for a, _ in _COEFFICIENTS]
+    below_half = Fraction(1, 2) - Fraction(1, 1 << 16)
+    fractions = np.array(
+        [
+            [float(Fraction(a, _PRIME)) for a in a_high],
+            [float(Fraction(a, _PRIME)) for a in a_low],
+            [float(Fraction(b, _PRIME) + below_half) for _, b in _COEFFICIENTS],
+        ]
+    )
+    offset = [(b + _PRIME + _TWO_TO_52_BITS * _PRIME) % (1 << 64) for _, b in _COEFFICIENTS]
+    return (
+        fractions,
+        np.array(a_high, dtype=np.uint64),
+        np.array(a_low, dtype=np.uint64),
+        np.array(offset, dtype=np.uint64),
+    )
 
 
 def pack(sig: tuple[int, ...]) -> bytes:

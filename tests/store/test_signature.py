@@ -63,6 +63,20 @@ def test_minima_equal_the_definition_on_random_and_edge_hashes(count: int) -> No
             start += size
 
 
+def test_minima_equal_the_definition_where_the_quotient_is_nearly_whole() -> None:
+    """Hashes whose value under some permutation is 0, 1, p - 1 or p - 2: the quotient
+    by p is then within a hair of an integer, where its float estimate may be one off."""
+    values = []
+    for a, b in story_match._COEFFICIENTS[::7]:
+        for target in (0, 1, PRIME - 1, PRIME - 2):
+            residue = (target - b) * pow(a, -1, PRIME) % PRIME
+            largest = residue + ((1 << 64) - 1 - residue) // PRIME * PRIME  # below 2**64
+            values += [residue, residue + PRIME, largest]
+    raw = b"".join(value.to_bytes(8, "big") for value in values)
+    rows = story_match.minima(raw, [1] * len(values))
+    assert [tuple(row) for row in rows.tolist()] == [_by_definition([value]) for value in values]
+
+
 def test_signature_equals_the_definition_on_every_sample_cached_or_not(samples: Path) -> None:
     """Takes of one story share sentences: the later ones are signed mostly from the cache."""
     documents = _samples(samples)

@@ -24,11 +24,12 @@ from versions.errors import RejectedInput
 from versions.labels import WireLabel
 from versions.model import Document, ItemMeta, Paragraph, ParagraphKind
 from versions.readers.decode import normalise_text
-from versions.segment import split_sentences
+from versions.segment import paragraph_sentences, split_sentences
 
 _KILL_LINE = re.compile(
     r"^(?:KILL(?:\s*-\s*KILL)*|STORY\s+(?:WITHDRAWN|KILLED)|WITHDRAWN|ELIMINATE)\W*$"
 )
+_KILL_WORDS = ("KILL", "WITHDRAWN", "ELIMINATE")  # a kill line holds one of them
 _WITHDRAWN_ADVISORY = re.compile(r"^\(\s*(?:story\s+)?(?:withdrawn|killed|withdraws|kills)\b", re.I)
 _CORRECTS = re.compile(r"(?:^\(|[;,]\s*)(?:corrects|correcting)\b", re.I)
 _BULLET_MARKER = frozenset({"*", "•"})
@@ -62,8 +63,11 @@ _ASCII_LOWER = re.compile(r"[a-z]")
 
 def parse_wire(text: str, *, encoding: str = "utf-8", source: str = "<input>") -> Document:
     """The story in `text`; raises `RejectedInput` when there is no story text at all."""
-    lines = [" ".join(line.split()) for line in normalise_text(text).split("\n")]
-    story_lines = [line for line in lines if not _KILL_LINE.match(line)]  # spaces normalised
+    text = normalise_text(text)
+    lines = _lines(text)
+    story_lines = lines
+    if any(word in text for word in _KILL_WORDS):
+        story_lines = [line for line in lines if not _KILL_LINE.match(line)]  # spaces normalised
     header = _Header.read(story_lines)
     paragraphs = header.paragraphs + _body_paragraphs(header.body)
     advisory = " ".join(header.advisories) or None
@@ -84,6 +88,24 @@ def parse_wire(text: str, *, encoding: str = "utf-8", source: str = "<input>") -
         format="text",
     )
     return Document(tuple(paragraphs), meta)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of normalised text, each with its whitespace runs as one space, trimmed.
+
+    Most wire text is ASCII with single spaces and no space at a line's ends: then the
+    lines are the text's, with no per-line work.
+    """
+    if (
+        text.isascii()  # then only " " and "\n" are whitespace after `normalise_text`
+        and "  " not in text
+        and " \n" not in text
+        and "\n " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    ):
+        return text.split("\n")
+    return [" ".join(line.split()) for line in text.split("\n")]
 
 
 def is_kill_line(text: str) -> bool:
@@ -125,10 +147,12 @@ class _Header:
         advisories: list[str] = []
         label: WireLabel | None = None
         i = 0
-        if lines and _is_headline(lines):
-            label, headline = WireLabel.split(lines[0])
-            paragraphs.append(_paragraph(ParagraphKind.HEADLINE, headline))
-            i = 1
+        if lines:
+            first_label, headline = WireLabel.split(lines[0])
+            if _is_headline(lines, first_label):
+                label = first_label
+                paragraphs.append(_paragraph(ParagraphKind.HEADLINE, headline))
+                i = 1
         while True:
             i = _skip_blank(lines, i)
             if i >= len(lines):
@@ -157,7 +181,7 @@ class _Header:
 
 
 def _paragraph(kind: ParagraphKind, text: str) -> Paragraph:
-    return Paragraph(kind, tuple(split_sentences(text)))
+    return Paragraph(kind, paragraph_sentences(text))
 
 
 def _join(lines: list[str]) -> str:
@@ -182,8 +206,9 @@ def _skip_blank(lines: list[str], i: int) -> int:
     return i
 
 
-def _is_headline(lines: list[str]) -> bool:
-    """The first line is the headline when a label, or header matter, or a blank line follows it."""
+def _is_headline(lines: list[str], label: WireLabel | None) -> bool:
+    """The first line is the headline when it has a `label`, or header matter, or a blank
+    line follows it."""
     first = lines[0]
     if (
         first in _BULLET_MARKER
@@ -193,7 +218,7 @@ def _is_headline(lines: list[str]) -> bool:
         or _DATELINE.match(first)
     ):
         return False
-    if WireLabel.split(first)[0] is not None:
+    if label is not None:
         return True
     following = _skip_blank(lines, 1)
     if following >= len(lines):
@@ -275,7 +300,7 @@ def _byline_end(lines: list[str], start: int) -> int:
 def _body_paragraphs(body: list[str]) -> list[Paragraph]:
     """Text paragraphs, subheads and the trailer, from the lines after the dateline."""
     trailer_start = _trailer_start(body)
-    blank_separated = _blank_gaps(body[:trailer_start]) >= 2
+    blank_separated = _blank_separated(body[:trailer_start])
     paragraphs: list[Paragraph] = []
     for subhead, lines in _runs(body[:trailer_start]):
         if not lines:
@@ -356,8 +381,15 @@ def _is_subhead(body: list[str], i: int) -> bool:
     )
 
 
-def _blank_gaps(body: list[str]) -> int:
-    return sum(1 for i in range(1, len(body) - 1) if not body[i] and body[i - 1])
+def _blank_separated(body: list[str]) -> bool:
+    """Whether blank lines follow text lines inside the body twice or more."""
+    gaps = 0
+    for i in range(1, len(body) - 1):
+        if not body[i] and body[i - 1]:
+            gaps += 1
+            if gaps == 2:
+                return True
+    return False
 
 
 @dataclass(frozen=True)
