@@ -130,6 +130,14 @@ _FORCED_START = re.compile(
     r"|(?P<label>\d{1,2}|[a-zA-Z])(?P<punct>\.\)|\.|\))(?= \S))"
 )
 
+# What a forced start needs besides ": " (credits) or " In ", " On ", " At " (run-in
+# headings): a bullet, a "*", or a list label's mark one or two characters after a space.
+# Led by the mark, so that the engine skips to marks: most paragraphs have none that
+# qualify, and then `_FORCED_START`, which is tried at every space, need not run.
+_MAY_FORCE_START = re.compile(
+    rf"[{_BULLETS}*.)](?:(?<=[{_BULLETS}*])|(?<= [a-zA-Z\d][.)])|(?<= \d\d[.)]))"
+)
+
 _OPENING_PUNCTUATION = "\"'“‘«(["
 _DASHES = "-–—"
 _ASCII_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -274,9 +282,18 @@ def _time_continues(word: str, text: str, start: int, match: re.Match[str]) -> b
 
 def _forced_starts(text: str) -> list[int]:
     """Offsets where a new sentence starts although no punctuation ends the one before."""
+    spaced = " " + text  # offsets in text are one less
+    if not (
+        _MAY_FORCE_START.search(spaced)
+        or ": " in text
+        or " In " in spaced
+        or " On " in spaced
+        or " At " in spaced
+    ):
+        return []
     starts = []
     expected: dict[tuple[bool, str], str] = {}
-    for match in _FORCED_START.finditer(" " + text):  # offsets in text are one less
+    for match in _FORCED_START.finditer(spaced):
         label, punct = match.group("label", "punct")
         if label is None:
             starts.append(match.start())

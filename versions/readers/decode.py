@@ -49,9 +49,12 @@ def decode(data: bytes, source: str = "<input>") -> tuple[str, str]:
     if not data.strip():
         raise RejectedInput(source, "empty file")
     text, encoding = _decode(data, source)
-    if len(_CONTROL.findall(text)) > _BINARY_SHARE * len(text):
+    controls = len(_CONTROL.findall(text))
+    if controls > _BINARY_SHARE * len(text):
         raise RejectedInput(source, "binary data, not text")
-    text = normalise_text(text)
+    text = _normalise_whitespace(text)
+    if controls:  # the whitespace table maps no character to a control character
+        text = _CONTROL.sub("", text)
     if not text.strip():
         raise RejectedInput(source, "empty file")
     return text, encoding
@@ -59,8 +62,11 @@ def decode(data: bytes, source: str = "<input>") -> tuple[str, str]:
 
 def normalise_text(text: str) -> str:
     """Line breaks as LF; tabs and no-break spaces as spaces; invisible characters gone."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_WHITESPACE)
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", _normalise_whitespace(text))
+
+
+def _normalise_whitespace(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_WHITESPACE)
 
 
 def _decode(data: bytes, source: str) -> tuple[str, str]:

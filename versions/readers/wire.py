@@ -23,7 +23,6 @@ from itertools import pairwise
 from versions.errors import RejectedInput
 from versions.labels import WireLabel
 from versions.model import Document, ItemMeta, Paragraph, ParagraphKind
-from versions.readers.decode import normalise_text
 from versions.segment import paragraph_sentences, split_sentences
 
 _KILL_LINE = re.compile(
@@ -62,8 +61,8 @@ _ASCII_LOWER = re.compile(r"[a-z]")
 
 
 def parse_wire(text: str, *, encoding: str = "utf-8", source: str = "<input>") -> Document:
-    """The story in `text`; raises `RejectedInput` when there is no story text at all."""
-    text = normalise_text(text)
+    """The story in `text`, normalised as `decode` returns it (see `normalise_text`);
+    raises `RejectedInput` when there is no story text at all."""
     lines = _lines(text)
     story_lines = lines
     if any(word in text for word in _KILL_WORDS):
@@ -353,7 +352,7 @@ def _runs(body: list[str]) -> Iterator[tuple[str, list[str]]]:
             if run:
                 yield "", run
             run = []
-        elif _is_subhead(body, i):
+        elif not _ASCII_LOWER.search(line) and _is_subhead(body, i):  # most have lower case
             if run:
                 yield "", run
             run = []
