@@ -17,10 +17,11 @@ renders and the CLI read them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import pairwise
+from typing import Any
 
 from versions.align import (
     Link,
@@ -572,3 +573,60 @@ def story_grid(
         paragraph_cells(take, documents[k - 1] if k else None, documents[k])
         for k, take in enumerate(takes)
     ]
+
+
+# Lineage as the store's `lineage` table holds it, both ways, here beside the values: the
+# pool's workers build the rows and blame's reads parse them, neither through the store.
+# A row after the version's id: position, origin, parents, began, edits, moves and the
+# restoration's four columns.
+LineageRow = tuple[Any, ...]
+
+
+def lineage_rows(take: TakeLineage) -> Iterator[LineageRow]:
+    """The take's lineage as the store's `lineage` rows, one a sentence."""
+    for position, lineage in enumerate(take.sentences):
+        restored = lineage.restored
+        yield (
+            position,
+            lineage.origin.value,
+            _numbers_text(lineage.parents),
+            lineage.began,
+            _numbers_text(lineage.edits),
+            _numbers_text(lineage.moves),
+            *(
+                (restored.restored_in, restored.removed_in, restored.take, restored.index)
+                if restored
+                else (None, None, None, None)
+            ),
+        )
+
+
+def lineage_of(
+    origin: str,
+    parents: str,
+    began: int,
+    edits: str,
+    moves: str,
+    restored_in: int | None,
+    restored_removed_in: Any,
+    restored_take: Any,
+    restored_index: Any,
+) -> Lineage:
+    """The lineage stored in one row's columns, in the table's order after `position`."""
+    restored = (
+        Restoration(restored_in, restored_removed_in, restored_take, restored_index)
+        if restored_in is not None
+        else None
+    )
+    return Lineage(
+        Origin(origin), began, _numbers(parents), _numbers(edits), _numbers(moves), restored
+    )
+
+
+def _numbers_text(values: Iterable[int]) -> str:
+    """Take numbers or indices as stored: comma-separated."""
+    return ",".join(map(str, values))
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(value) for value in text.split(",")) if text else ()

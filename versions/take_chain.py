@@ -8,7 +8,7 @@ story form a chain, since a take's lineage is traced from the lineage of the tak
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +17,13 @@ from versions.compare import compare as compare_documents
 from versions.comparison import Comparison
 from versions.lineage import (
     Lineage,
+    LineageRow,
     Origin,
     Removed,
     Restoration,
     TakeLineage,
     first_take,
+    lineage_rows,
     next_take,
 )
 from versions.model import (
@@ -89,11 +91,6 @@ class TakeChain:
     watch_terms: tuple[str, ...]
 
 
-# A sentence's lineage as the store's `lineage` row holds it after the version's id:
-# position, origin, parents, began, edits, moves and the restoration's four columns.
-LineageRow = tuple[Any, ...]
-
-
 @dataclass(frozen=True, slots=True)
 class ComparedTake:
     """What comparing a take with the one before gave (`changelog` None for a first take)."""
@@ -137,30 +134,6 @@ class ComparedTake:
         if rows is None:  # built here, in the worker, not by the single writer
             rows = tuple(lineage_rows(self.lineage))
         return _compared, (packed, _packed_take(self.lineage), weight, rows)
-
-
-def lineage_rows(take: TakeLineage) -> Iterator[LineageRow]:
-    """The take's lineage as the store's `lineage` rows, one a sentence."""
-    for position, lineage in enumerate(take.sentences):
-        restored = lineage.restored
-        yield (
-            position,
-            lineage.origin.value,
-            _numbers(lineage.parents),
-            lineage.began,
-            _numbers(lineage.edits),
-            _numbers(lineage.moves),
-            *(
-                (restored.restored_in, restored.removed_in, restored.take, restored.index)
-                if restored
-                else (None, None, None, None)
-            ),
-        )
-
-
-def _numbers(values: Iterable[int]) -> str:
-    """Take numbers or indices as the store keeps them: comma-separated."""
-    return ",".join(map(str, values))
 
 
 # Sent between processes as tuples of plain values: pickling a dataclass per sentence,

@@ -9,12 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from versions.lineage import Lineage, Removed, TakeLineage
+from versions.lineage import Lineage, LineageRow, Removed, TakeLineage, lineage_of, lineage_rows
 from versions.store.backend import Backend, backend_for
 from versions.store.driver import Driver
 from versions.store.schema import lineage_table, removal_table, sentence_table, version_table
-from versions.store.stored_lineage import lineage_of
-from versions.take_chain import LineageRow, lineage_rows
 
 _COLUMNS = (
     lineage_table.c.position,
@@ -56,7 +54,7 @@ def add_take(
     rows: Iterable[LineageRow] | None = None,
 ) -> None:
     """Store a new last take's lineage and what it removed from the take before; `rows`,
-    the lineage's (`take_chain.lineage_rows`), when a worker built them."""
+    the lineage's (`versions.lineage.lineage_rows`), when a worker built them."""
     if rows is None:
         rows = lineage_rows(take)
     backend.insert_rows(

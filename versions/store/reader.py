@@ -270,8 +270,7 @@ class Reader:
     def takes_lineage(self, versions: Sequence[tuple[int, int]]) -> dict[int, TakeLineage]:
         """Stored lineage of versions given as (id, number) of one story, by number; a take's
         `removed` is read when the version before it is among them."""
-        from versions.lineage import TakeLineage
-        from versions.store.stored_lineage import lineage_of
+        from versions.lineage import TakeLineage, lineage_of
 
         ids = [version_id for version_id, _ in versions]
         sentences: dict[int, list[Lineage]] = {version_id: [] for version_id in ids}
@@ -360,7 +359,7 @@ def _where(conditions: Iterable[Condition], keyword: str = " WHERE ") -> Conditi
 
 def _with_lineage(rows: Iterable[Sequence[Any]]) -> list[tuple[Sentence, Lineage]]:
     """Rows of `_SENTENCES_WITH_LINEAGE`: a sentence's columns, then its lineage's."""
-    from versions.store.stored_lineage import lineage_of
+    from versions.lineage import lineage_of
 
     pairs = []
     for text, section, paragraph, kind, position, *lineage in rows:

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Dialect, Engine
 
 from versions import story_match
 from versions.labels import label_text
-from versions.lineage import Removed, TakeLineage
+from versions.lineage import LineageRow, Removed, TakeLineage
 from versions.model import Document, ItemMeta, ParagraphKind, Section, Sentence
 from versions.normalise import sentence_hash
 from versions.placement import Candidate, StoredVersion
@@ -29,7 +29,6 @@ from versions.store.backend import Backend
 from versions.store.driver import Converter, Driver, bind_converter, result_converter
 from versions.store.lineage import LastTake, LineageMemory
 from versions.store.schema import story_table, version_table
-from versions.take_chain import LineageRow
 
 CANDIDATE_LIMIT = 500
 
